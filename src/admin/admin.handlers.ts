@@ -1,0 +1,79 @@
+import * as authRepo from "../auth/auth.repo";
+import type { Scope } from "../env";
+import { sha256Hex } from "../lib/crypto";
+import { ApiError, invalidData } from "../lib/errors";
+import { newId } from "../lib/ids";
+import type { AppRouteHandler } from "../shared/router";
+import type * as routes from "./admin.routes";
+
+const toOrg = (row: authRepo.OrgRow) => ({
+  id: row.id,
+  object: "org" as const,
+  name: row.name,
+  created_at: row.createdAt,
+});
+
+export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => {
+  const org = await authRepo.insertOrg(c.var.db, {
+    id: newId("org"),
+    name: c.req.valid("json").name,
+    createdAt: new Date().toISOString(),
+  });
+  return c.json(toOrg(org), 201, { Location: `/v1/admin/orgs/${org.id}` });
+};
+
+export const listOrgs: AppRouteHandler<typeof routes.listOrgs> = async (c) => {
+  const rows = await authRepo.listOrgs(c.var.db);
+  return c.json({ object: "list" as const, data: rows.map(toOrg), has_more: false, next_cursor: null }, 200);
+};
+
+function randomKey(prefix: "sk" | "pk"): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return `${prefix}_${[...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (c) => {
+  const input = c.req.valid("json");
+  const orgIds = [...new Set(input.org_ids)];
+  const existing = await authRepo.findExistingOrgIds(c.var.db, orgIds);
+  const unknown = input.org_ids.flatMap((id, index) =>
+    existing.has(id) ? [] : [{ field: `org_ids[${index}]`, message: `Unknown org '${id}'.` }],
+  );
+  if (unknown.length > 0) throw invalidData(unknown);
+
+  const key = randomKey(input.type === "secret" ? "sk" : "pk");
+  const row: authRepo.ApiKeyRow = {
+    id: newId("key"),
+    name: input.name,
+    type: input.type,
+    keyHash: await sha256Hex(key),
+    orgIds,
+    scopes: [...new Set(input.scopes)] as Scope[],
+    allowedOrigins: input.allowed_origins ?? [],
+    createdAt: new Date().toISOString(),
+    revokedAt: null,
+  };
+  await authRepo.insertApiKey(c.var.db, row);
+  return c.json(
+    {
+      id: row.id,
+      object: "api_key" as const,
+      key,
+      name: row.name,
+      type: row.type,
+      org_ids: row.orgIds,
+      scopes: row.scopes as Scope[],
+      allowed_origins: row.allowedOrigins,
+      created_at: row.createdAt,
+    },
+    201,
+  );
+};
+
+export const revokeApiKey: AppRouteHandler<typeof routes.revokeApiKey> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await authRepo.revokeApiKey(c.var.db, id, new Date().toISOString()))) {
+    throw new ApiError("not_found", { message: `No live API key with id '${id}'.` });
+  }
+  return c.json({ id, object: "api_key" as const, deleted: true as const }, 200);
+};

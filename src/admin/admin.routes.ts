@@ -1,0 +1,69 @@
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody } from "../middleware/json-body";
+import { errorResponses, IdParam } from "../shared/schemas";
+import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, RevokedApiKey } from "./admin.schemas";
+
+const tags = ["Admin"];
+const security = [{ admin: [] }];
+const bodyErrors = [
+  "unauthorized",
+  "invalid_data",
+  "invalid_json",
+  "payload_too_large",
+  "unsupported_media_type",
+] as const;
+
+export const createOrg = createRoute({
+  method: "post",
+  path: "/orgs",
+  tags,
+  security,
+  summary: "Create an org",
+  middleware: [jsonBody()] as const,
+  request: { body: { required: true, content: { "application/json": { schema: OrgInput } } } },
+  responses: {
+    201: { description: "The org.", content: { "application/json": { schema: Org } } },
+    ...errorResponses(...bodyErrors, "not_found"),
+  },
+});
+
+export const listOrgs = createRoute({
+  method: "get",
+  path: "/orgs",
+  tags,
+  security,
+  summary: "List orgs",
+  responses: {
+    200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
+    ...errorResponses("unauthorized", "not_found"),
+  },
+});
+
+export const createApiKey = createRoute({
+  method: "post",
+  path: "/api_keys",
+  tags,
+  security,
+  summary: "Create an API key",
+  description: "The key is in this response only; just its SHA-256 hash is stored.",
+  middleware: [jsonBody()] as const,
+  request: { body: { required: true, content: { "application/json": { schema: ApiKeyInput } } } },
+  responses: {
+    201: { description: "The key.", content: { "application/json": { schema: ApiKey } } },
+    ...errorResponses(...bodyErrors, "not_found"),
+  },
+});
+
+export const revokeApiKey = createRoute({
+  method: "delete",
+  path: "/api_keys/{id}",
+  tags,
+  security,
+  summary: "Revoke an API key",
+  description: "The key stops working at once: keys are checked against D1 on every request, never cached.",
+  request: { params: IdParam("API key id", "key_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK") },
+  responses: {
+    200: { description: "Revoked.", content: { "application/json": { schema: RevokedApiKey } } },
+    ...errorResponses("unauthorized", "not_found"),
+  },
+});

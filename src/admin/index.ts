@@ -1,0 +1,13 @@
+import { createRouter } from "../shared/router";
+import * as handlers from "./admin.handlers";
+import { requireAdmin } from "./admin.middleware";
+import * as routes from "./admin.routes";
+
+const router = createRouter();
+router.use("*", requireAdmin);
+
+export const admin = router
+  .openapi(routes.createOrg, handlers.createOrg)
+  .openapi(routes.listOrgs, handlers.listOrgs)
+  .openapi(routes.createApiKey, handlers.createApiKey)
+  .openapi(routes.revokeApiKey, handlers.revokeApiKey);

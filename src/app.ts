@@ -1,0 +1,148 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { admin } from "./admin";
+import { currencies } from "./currencies";
+import { API_DESCRIPTION } from "./docs";
+import type { AppEnv } from "./env";
+import { ApiError, type ErrorKey } from "./lib/errors";
+import { API_VERSIONS, apiVersion, LATEST_API_VERSION } from "./middleware/api-version";
+import { MAX_JSON_BYTES } from "./middleware/json-body";
+import { requestContext } from "./middleware/request-context";
+import { products } from "./products";
+import { createRouter } from "./shared/router";
+
+const HTTP_EXCEPTION_KEYS: Partial<Record<number, ErrorKey>> = {
+  400: "invalid_json",
+  401: "unauthorized",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+/** The one error body, whatever produced the error; internals are logged, never sent. */
+function errorResponse(error: Error, c: Context<AppEnv>) {
+  let apiError: ApiError;
+  if (error instanceof ApiError) {
+    apiError = error;
+  } else if (error instanceof HTTPException && HTTP_EXCEPTION_KEYS[error.status]) {
+    apiError = new ApiError(HTTP_EXCEPTION_KEYS[error.status] as ErrorKey);
+  } else {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        request_id: c.var.requestId,
+        error: error.message,
+        stack: error.stack,
+      }),
+    );
+    apiError = new ApiError("internal_error");
+  }
+  const headers: Record<string, string> = { ...apiError.headers };
+  if (apiError.key === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="products-api"';
+  return c.json(
+    {
+      key: apiError.key,
+      message: apiError.message,
+      ...(apiError.failures ? { failures: apiError.failures } : {}),
+      ...apiError.extra,
+      request_id: c.var.requestId,
+    },
+    apiError.status,
+    headers,
+  );
+}
+
+const patternOf = (path: string) =>
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`);
+
+/** Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow). */
+function routeMethods(app: { routes: { method: string; path: string }[] }) {
+  let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
+  return (path: string): string[] => {
+    table ??= Object.entries(
+      Object.groupBy(
+        app.routes.filter((route) => route.method !== "ALL"),
+        (route) => route.path,
+      ),
+    ).map(([routePath, routes]) => ({
+      pattern: patternOf(routePath),
+      methods: new Set((routes ?? []).map((route) => route.method)),
+    }));
+    const methods = new Set<string>();
+    for (const entry of table)
+      if (entry.pattern.test(path)) for (const method of entry.methods) methods.add(method);
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods].sort();
+  };
+}
+
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Operations"],
+  summary: "Liveness",
+  responses: {
+    200: {
+      description: "The Worker is up.",
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+    },
+  },
+});
+
+export function createApp() {
+  const app = createRouter();
+  // Middleware order: request context (id, timing, D1 meter) → version → (per router) auth → handler.
+  // The error boundary is app.onError below, so every error leaves in the one shape.
+  app.use("*", requestContext);
+  app.use("*", apiVersion);
+
+  app.route("/v1/products", products);
+  app.route("/v1/currencies", currencies);
+  app.route("/v1/admin", admin);
+  app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "A secret key `sk_…` (or a publishable key `pk_…` on storefront routes).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "admin", {
+    type: "http",
+    scheme: "bearer",
+    description: "The ADMIN_TOKEN Worker secret.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Products API",
+      version: LATEST_API_VERSION,
+      description: API_DESCRIPTION({ versions: API_VERSIONS, maxJsonBytes: MAX_JSON_BYTES }),
+    },
+    servers: [{ url: "/" }],
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Products API" }));
+
+  const methodsFor = routeMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0) {
+      return errorResponse(
+        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
+        c,
+      );
+    }
+    const allow = [...allowed, "OPTIONS"].join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    return errorResponse(
+      new ApiError("method_not_allowed", {
+        message: `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`,
+        headers: { Allow: allow },
+      }),
+      c,
+    );
+  });
+  app.onError(errorResponse);
+  return app;
+}

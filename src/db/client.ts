@@ -1,0 +1,78 @@
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "./schema";
+
+/** What one request cost in D1, summed from each result's meta; reported in Server-Timing. */
+export type DbStats = { queries: number; rowsRead: number; rowsWritten: number; durationMs: number };
+
+export const newDbStats = (): DbStats => ({ queries: 0, rowsRead: 0, rowsWritten: 0, durationMs: 0 });
+
+export type Database = ReturnType<typeof createDb>;
+
+export function createDb(d1: D1Database, stats: DbStats) {
+  return drizzle(meteredD1(d1, stats), { schema });
+}
+
+async function timed<T extends D1Result | D1Result[]>(stats: DbStats, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    const result = await run();
+    for (const { meta } of Array.isArray(result) ? result : [result]) {
+      stats.rowsRead += meta?.rows_read ?? 0;
+      stats.rowsWritten += meta?.rows_written ?? 0;
+    }
+    return result;
+  } finally {
+    stats.queries += 1;
+    stats.durationMs += performance.now() - start;
+  }
+}
+
+/**
+ * A D1 statement that records its result's meta. `raw()` (drizzle's path for selects) returns
+ * no meta, so it is answered from `all()`: rows come back as objects keyed by column name, so a
+ * query must not select two columns of the same name (drizzle's own batch path has the same rule).
+ */
+class MeteredStatement {
+  constructor(
+    readonly inner: D1PreparedStatement,
+    private readonly stats: DbStats,
+  ) {}
+
+  bind(...values: unknown[]) {
+    return new MeteredStatement(this.inner.bind(...values), this.stats);
+  }
+
+  all<T = Record<string, unknown>>() {
+    return timed(this.stats, () => this.inner.all<T>());
+  }
+
+  run<T = Record<string, unknown>>() {
+    return timed(this.stats, () => this.inner.run<T>());
+  }
+
+  async first<T = Record<string, unknown>>(column?: string): Promise<T | null> {
+    const { results } = await this.all<Record<string, unknown>>();
+    const row = results[0];
+    if (!row) return null;
+    return (column === undefined ? row : row[column]) as T;
+  }
+
+  async raw<T = unknown[]>(options?: { columnNames?: boolean }): Promise<T[]> {
+    const { results } = await this.all<Record<string, unknown>>();
+    const rows = results.map((row) => Object.values(row));
+    if (options?.columnNames) rows.unshift(Object.keys(results[0] ?? {}));
+    return rows as T[];
+  }
+}
+
+function meteredD1(d1: D1Database, stats: DbStats): D1Database {
+  const metered = {
+    prepare: (query: string) => new MeteredStatement(d1.prepare(query), stats),
+    batch: (statements: MeteredStatement[]) =>
+      timed(stats, () => d1.batch(statements.map((statement) => statement.inner))),
+    exec: (query: string) => d1.exec(query),
+    withSession: (constraintOrBookmark?: string) => d1.withSession(constraintOrBookmark),
+    dump: () => d1.dump(),
+  };
+  return metered as unknown as D1Database;
+}

@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const orgs = sqliteTable("orgs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["secret", "publishable"] }).notNull(),
+    // SHA-256 (hex) of the key; the key itself is never stored.
+    keyHash: text("key_hash").notNull(),
+    // JSON arrays, so that authenticating a request reads exactly one row.
+    orgIds: text("org_ids", { mode: "json" }).$type<string[]>().notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (table) => [uniqueIndex("api_keys_key_hash_unique").on(table.keyHash)],
+);
+
+/**
+ * One row per product. Filterable system fields are columns; every writable field lives in
+ * `data` (JSON), which triggers fan out into product_lookups and products_fts.
+ */
+export const products = sqliteTable(
+  "products",
+  {
+    // Integer rowid alias: the stable key of the full-text index.
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    orgId: text("org_id").notNull(),
+    status: text("status").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    totalScans: integer("total_scans").notNull().default(0),
+    lastScannedAt: text("last_scanned_at"),
+  },
+  (table) => [
+    uniqueIndex("products_id_unique").on(table.id),
+    index("products_org_id_idx").on(table.orgId, table.id),
+    index("products_org_status_idx").on(table.orgId, table.status, table.id),
+    index("products_org_type_idx").on(table.orgId, table.type, table.id),
+    index("products_org_updated_idx").on(table.orgId, table.updatedAt),
+  ],
+);
+
+/**
+ * Exact-match keys of a product (sku, gtin, tag, agent_id), maintained by triggers from
+ * products.data. They back the list filters, and a partial unique index makes sku and gtin
+ * unique per org, so two racing writes cannot both win.
+ */
+export const productLookups = sqliteTable(
+  "product_lookups",
+  {
+    orgId: text("org_id").notNull(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    productId: text("product_id").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.orgId, table.kind, table.value, table.productId] }),
+    uniqueIndex("product_lookups_identifier_unique")
+      .on(table.orgId, table.kind, table.value)
+      .where(sql`kind IN ('sku', 'gtin')`),
+    index("product_lookups_product_idx").on(table.productId),
+  ],
+);

@@ -1,0 +1,48 @@
+/** The prose of the OpenAPI document: what /docs shows above the reference. Keep it true. */
+export const API_DESCRIPTION = (limits: { versions: readonly string[]; maxJsonBytes: number }) => `
+The product catalogue API. JSON in and out, \`snake_case\`, money as integer minor units
+(1299 = 12.99 USD), timestamps RFC 3339 UTC with milliseconds, ids prefixed ULIDs (\`prod_…\`).
+
+## Authentication and tenants
+\`Authorization: Bearer sk_…\`. Keys carry scopes (\`product.read\`, \`product.edit\` which implies read,
+\`webhook.manage\`, \`storefront.read\`) and one or more orgs. A key with several orgs names one in
+\`Org-Id\`; without it the request is \`400 org_required\`. Another org's ids answer \`404\`.
+Keys are checked against the database on every request, so a revoked key stops working at once.
+
+## Versions
+\`API-Version: ${limits.versions.join(" | ")}\`; absent means the newest. Every response echoes the version used.
+
+## Errors
+One shape for every error: \`{key, message, failures?, request_id}\`. \`failures\` lists each failing
+field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter.
+Every response carries \`Request-Id\`; responses that read the database carry
+\`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
+
+## Concurrency
+Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`PATCH\` and \`DELETE\` honour
+\`If-Match\` (\`412 precondition_failure\` with \`current_version\` when it does not match); \`GET\` honours
+\`If-None-Match\` (\`304\`). Without \`If-Match\` the last write wins, and no write is ever half applied.
+
+## Listing
+\`GET /v1/products?limit=20\` returns \`{object: "list", data, has_more, next_cursor}\`; pass
+\`cursor=<next_cursor>\` for the next page. Newest first; \`order=asc\` for oldest first. A search (\`q\`)
+orders by when the product was first indexed, which is its creation order.
+
+## Limits
+| what | limit |
+|---|---|
+| JSON request body | ${limits.maxJsonBytes} bytes (1 MiB), counted while reading: \`413 payload_too_large\` |
+| page size (\`limit\`) | 1 – 100, default 20 |
+| \`name\` | 1 – 512 characters after trimming |
+| \`description\` | ≤ 5000 characters |
+| \`sku\` | 1 – 64 characters, unique per org |
+| \`gtin\` | GTIN-8/12/13/14 with a valid check digit, unique per org (GTIN-12 \`0…\` and GTIN-13 of the same number collide) |
+| \`tax_category\` | 1 – 64 characters |
+| \`prices\` | ≤ 50, one per currency; amounts 0 – 999 999 999 999 |
+| \`markup_percent\` | -100 – 100000, at most 4 decimals |
+| \`features\` | ≤ 100, each 1 – 512 characters |
+| \`tags\` | ≤ 50, each 1 – 64 characters (trimmed, deduplicated) |
+| \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
+| \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
+| \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
+`;

@@ -1,0 +1,29 @@
+import type { Database, DbStats } from "./db/client";
+
+export type Scope = "product.read" | "product.edit" | "webhook.manage" | "storefront.read";
+
+export type Auth = {
+  keyId: string;
+  keyType: "secret" | "publishable";
+  scopes: Scope[];
+  orgId: string;
+};
+
+export type Bindings = Env & {
+  /** Worker secret (.dev.vars locally); with none set, the admin API answers 404. */
+  ADMIN_TOKEN?: string;
+};
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    startedAt: number;
+    apiVersion: string;
+    db: Database;
+    dbStats: DbStats;
+    auth: Auth;
+    /** The parsed JSON body, set by the jsonBody middleware. */
+    body: unknown;
+  };
+};

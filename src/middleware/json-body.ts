@@ -1,0 +1,66 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("Content-Length") ?? Number.NaN);
+  const tooLarge = () =>
+    new ApiError("payload_too_large", { message: `The JSON body is over ${maxBytes} bytes (1 MiB).` });
+  if (declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Reads a JSON body the one way every write route does: media type (415), size (413, counted
+ * while streaming, not trusted from Content-Length), UTF-8 and syntax (400 invalid_json). Read-only
+ * top-level fields are dropped so that a client can send back what it read. The route's
+ * validator then reads the cleaned body.
+ */
+export function jsonBody(options: { mediaTypes?: string[]; ignoreFields?: readonly string[] } = {}) {
+  const mediaTypes = options.mediaTypes ?? ["application/json"];
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!mediaTypes.includes(mediaType)) {
+      throw new ApiError("unsupported_media_type", {
+        message: `Send the body as ${mediaTypes.join(" or ")}.`,
+      });
+    }
+    const bytes = await readCapped(c.req.raw, MAX_JSON_BYTES);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+    } catch {
+      throw new ApiError("invalid_json");
+    }
+    if (options.ignoreFields && typeof value === "object" && value !== null && !Array.isArray(value)) {
+      const body = value as Record<string, unknown>;
+      for (const field of options.ignoreFields) delete body[field];
+    }
+    // Hono's body cache holds promises (its type says otherwise); the validator reads this text.
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(JSON.stringify(value));
+    c.set("body", value);
+    await next();
+  });
+}

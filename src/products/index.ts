@@ -1,0 +1,15 @@
+import { authenticate } from "../auth/auth.middleware";
+import { createRouter } from "../shared/router";
+import * as handlers from "./products.handlers";
+import * as routes from "./products.routes";
+
+const router = createRouter();
+router.use("*", authenticate());
+
+export const products = router
+  .openapi(routes.createProduct, handlers.create)
+  .openapi(routes.listProducts, handlers.list)
+  .openapi(routes.getProduct, handlers.get)
+  .openapi(routes.replaceProduct, handlers.replace)
+  .openapi(routes.patchProduct, handlers.patch)
+  .openapi(routes.deleteProduct, handlers.remove);

@@ -1,0 +1,189 @@
+import { ApiError, invalidData } from "../lib/errors";
+import { issuesToFailures } from "../lib/failures";
+import { normalizeGtin } from "../lib/gtin";
+import { newId, ulidCeiling, ulidFloor } from "../lib/ids";
+import { mergePatch } from "../lib/merge-patch";
+import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
+import type { AppRouteHandler } from "../shared/router";
+import { parseDateOrDateTime } from "../shared/schemas";
+import { type ProductRow, resolveProductFields, toProduct, writableFields } from "./products.model";
+import * as repo from "./products.repo";
+import type * as routes from "./products.routes";
+import { ProductInput, type ProductInput as ProductInputType } from "./products.schemas";
+
+const notFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
+
+function fieldsOrThrow(input: ProductInputType) {
+  const result = resolveProductFields(input);
+  if ("failures" in result) throw invalidData(result.failures);
+  return result.fields;
+}
+
+function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
+  if ("row" in result) return result.row;
+  if ("notFound" in result) throw notFound(id);
+  if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  throw new ApiError(result.duplicate === "sku" ? "duplicate_sku" : "duplicate_gtin");
+}
+
+const productHeaders = (row: ProductRow) => ({ ETag: etag(row.version) });
+
+export const create: AppRouteHandler<typeof routes.createProduct> = async (c) => {
+  const { db, auth } = c.var;
+  const fields = fieldsOrThrow(c.req.valid("json"));
+  const now = Date.now();
+  const id = newId("prod", now);
+  const row = rowOrThrow(
+    id,
+    await repo.insertProduct(db, {
+      id,
+      orgId: auth.orgId,
+      fields,
+      createdAt: new Date(now).toISOString(),
+      createdBy: auth.keyId,
+    }),
+  );
+  return c.json(toProduct(row), 201, { ...productHeaders(row), Location: `/v1/products/${row.id}` });
+};
+
+export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+  if (!row) throw notFound(id);
+  if (noneMatch(c.req.header("If-None-Match"), row.version)) return c.body(null, 304, productHeaders(row));
+  return c.json(toProduct(row), 200, productHeaders(row));
+};
+
+export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
+  const { db, auth } = c.var;
+  const { id } = c.req.valid("param");
+  const fields = fieldsOrThrow(c.req.valid("json"));
+  const result = await repo.updateProduct(
+    db,
+    { id, orgId: auth.orgId, fields, updatedAt: new Date().toISOString(), updatedBy: auth.keyId },
+    parseIfMatch(c.req.header("If-Match")),
+  );
+  const row = rowOrThrow(id, result);
+  return c.json(toProduct(row), 200, productHeaders(row));
+};
+
+/** A patch applies to the version it was merged with; a concurrent write in between means merging again. */
+const PATCH_ATTEMPTS = 5;
+
+export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
+  const { db, auth } = c.var;
+  const { id } = c.req.valid("param");
+  const condition = parseIfMatch(c.req.header("If-Match"));
+  for (let attempt = 1; ; attempt++) {
+    const current = await repo.findProduct(db, auth.orgId, id);
+    if (!current) throw notFound(id);
+    if (typeof condition === "object" && !condition.versions.includes(current.version)) {
+      throw preconditionFailed(current.version);
+    }
+    const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
+    if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
+    const result = await repo.updateProduct(
+      db,
+      {
+        id,
+        orgId: auth.orgId,
+        fields: fieldsOrThrow(parsed.data),
+        updatedAt: new Date().toISOString(),
+        updatedBy: auth.keyId,
+      },
+      { versions: [current.version] },
+    );
+    if ("versionMismatch" in result && condition === undefined && attempt < PATCH_ATTEMPTS) continue;
+    const row = rowOrThrow(id, result);
+    return c.json(toProduct(row), 200, productHeaders(row));
+  }
+};
+
+export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) => {
+  const { id } = c.req.valid("param");
+  const result = await repo.deleteProduct(
+    c.var.db,
+    c.var.auth.orgId,
+    id,
+    parseIfMatch(c.req.header("If-Match")),
+  );
+  if ("notFound" in result) throw notFound(id);
+  if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  return c.json({ id, object: "product" as const, deleted: true as const }, 200);
+};
+
+const encodeCursor = (position: repo.Position) =>
+  btoa("id" in position ? `i:${position.id}` : `s:${position.seq}`).replaceAll("=", "");
+
+function decodeCursor(cursor: string, search: boolean): repo.Position {
+  let decoded = "";
+  try {
+    decoded = atob(cursor);
+  } catch {
+    // falls through to the error below
+  }
+  const match = /^(i:prod_[0-9A-Z]{26}|s:\d{1,15})$/.exec(decoded);
+  if (!match || decoded.startsWith("s:") !== search) {
+    throw invalidData([
+      { field: "cursor", message: "Not a cursor of this listing: pass next_cursor back unchanged." },
+    ]);
+  }
+  return decoded.startsWith("s:") ? { seq: Number(decoded.slice(2)) } : { id: decoded.slice(2) };
+}
+
+function time(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : (parseDateOrDateTime(value) as number);
+}
+
+export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
+  const query = c.req.valid("query");
+  const lookups: repo.ProductFilters["lookups"] = [];
+  if (query.sku !== undefined) lookups.push({ kind: "sku", value: query.sku });
+  if (query.gtin !== undefined) {
+    const gtin = normalizeGtin(query.gtin);
+    if ("error" in gtin) throw invalidData([{ field: "gtin", message: gtin.error }]);
+    lookups.push({ kind: "gtin", value: gtin.gtin.padStart(14, "0") });
+  }
+  if (query.tag !== undefined) lookups.push({ kind: "tag", value: query.tag });
+  if (query.agent_id !== undefined) lookups.push({ kind: "agent_id", value: query.agent_id });
+
+  let search: string[] | undefined;
+  if (query.q !== undefined) {
+    search = query.q
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 10);
+    if (search.length === 0)
+      throw invalidData([{ field: "q", message: "Must contain a letter or a digit." }]);
+  }
+  const createdAfter = time(query.created_after);
+  const createdBefore = time(query.created_before);
+  const updatedAfter = time(query.updated_after);
+  const filters: repo.ProductFilters = {
+    status: query.status?.split(",").map((status) => status.trim()),
+    type: query.type,
+    lookups,
+    search,
+    createdAfter: createdAfter === undefined ? undefined : `prod_${ulidCeiling(createdAfter)}`,
+    createdBefore: createdBefore === undefined ? undefined : `prod_${ulidFloor(createdBefore)}`,
+    updatedAfter: updatedAfter === undefined ? undefined : new Date(updatedAfter).toISOString(),
+  };
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search !== undefined);
+  const rows = await repo.listProducts(c.var.db, c.var.auth.orgId, filters, {
+    limit: query.limit,
+    ascending: query.order === "asc",
+    after,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const hasMore = rows.length > query.limit && last !== undefined;
+  return c.json(
+    {
+      object: "list" as const,
+      data: page.map(toProduct),
+      has_more: hasMore,
+      next_cursor: hasMore ? encodeCursor(search ? { seq: last.seq } : { id: last.id }) : null,
+    },
+    200,
+  );
+};

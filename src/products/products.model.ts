@@ -1,0 +1,137 @@
+import type { products } from "../db/schema";
+import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
+import type { Failure } from "../lib/errors";
+import { normalizeGtin } from "../lib/gtin";
+import type { ProductInput } from "./products.schemas";
+
+export type Price = {
+  currency: string;
+  amount: number;
+  compare_at_amount: number | null;
+  cost_amount: number | null;
+  markup_percent: number | null;
+};
+
+/**
+ * The writable fields of a product as stored in `products.data`: validated and normalised.
+ * `shippable` and `default_currency` are kept only when the client set them; otherwise they
+ * follow `type` and `prices` (so a later patch of those moves the defaults with them).
+ */
+export type ProductFields = Omit<ProductInput, "shippable" | "default_currency" | "prices"> & {
+  shippable?: boolean;
+  default_currency?: string;
+  prices: Price[];
+};
+
+export type ProductRow = typeof products.$inferSelect;
+
+/** Applies the rules that span fields; returns the stored fields or the failures. */
+export function resolveProductFields(
+  input: ProductInput,
+): { fields: ProductFields } | { failures: Failure[] } {
+  const failures: Failure[] = [];
+
+  if (input.shippable === true && input.type !== "physical") {
+    failures.push({ field: "shippable", message: `A ${input.type} product cannot be shippable.` });
+  }
+
+  const seen = new Set<string>();
+  const prices: Price[] = input.prices.map((price, index) => {
+    const currency = price.currency.toUpperCase();
+    if (seen.has(currency)) {
+      failures.push({
+        field: `prices[${index}].currency`,
+        message: `Only one price per currency ('${currency}').`,
+      });
+    }
+    seen.add(currency);
+    const cost = price.cost_amount ?? null;
+    const markup = price.markup_percent ?? null;
+    const derived = cost !== null && markup !== null ? amountFromMarkup(cost, markup) : null;
+    let amount = price.amount;
+    if (amount === undefined) {
+      if (derived === null) {
+        failures.push({
+          field: `prices[${index}].amount`,
+          message: "Required, unless cost_amount and markup_percent are both given.",
+        });
+      } else if (derived > MAX_AMOUNT || derived < 0) {
+        failures.push({
+          field: `prices[${index}].amount`,
+          message: `The derived amount ${derived} is out of range.`,
+        });
+      }
+      amount = derived ?? 0;
+    } else if (derived !== null && derived !== amount) {
+      failures.push({
+        field: `prices[${index}].amount`,
+        message: `Does not match cost_amount × (100 + markup_percent) / 100 = ${derived}.`,
+      });
+    }
+    return {
+      currency,
+      amount,
+      compare_at_amount: price.compare_at_amount ?? null,
+      cost_amount: cost,
+      markup_percent: markup,
+    };
+  });
+
+  const defaultCurrency = input.default_currency?.toUpperCase();
+  if (defaultCurrency !== undefined && !seen.has(defaultCurrency)) {
+    failures.push({ field: "default_currency", message: "Must be the currency of one of prices." });
+  }
+
+  if (failures.length > 0) return { failures };
+  const { shippable, default_currency: _, ...rest } = input;
+  return {
+    fields: {
+      ...rest,
+      ...(shippable === undefined ? {} : { shippable }),
+      ...(defaultCurrency === undefined ? {} : { default_currency: defaultCurrency }),
+      gtin: input.gtin === null ? null : (normalizeGtin(input.gtin) as { gtin: string }).gtin,
+      prices,
+      tags: [...new Set(input.tags)],
+      agent_ids: [...new Set(input.agent_ids)],
+    },
+  };
+}
+
+/** The API representation of a stored product. */
+export function toProduct(row: ProductRow) {
+  const fields = JSON.parse(row.data) as ProductFields;
+  return {
+    id: row.id,
+    object: "product" as const,
+    org_id: row.orgId,
+    name: fields.name,
+    description: fields.description,
+    status: fields.status,
+    type: fields.type,
+    shippable: fields.shippable ?? fields.type === "physical",
+    schedule_appointment: fields.schedule_appointment,
+    sku: fields.sku,
+    gtin: fields.gtin,
+    tax_category: fields.tax_category,
+    tax_behavior: fields.tax_behavior,
+    prices: fields.prices,
+    default_currency: fields.default_currency ?? fields.prices[0]?.currency ?? null,
+    features: fields.features,
+    tags: fields.tags,
+    props: fields.props,
+    agent_ids: fields.agent_ids,
+    images: [] as { id: string }[],
+    total_scans: row.totalScans,
+    last_scanned_at: row.lastScannedAt,
+    version: row.version,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    created_by: row.createdBy,
+    updated_by: row.updatedBy,
+  };
+}
+
+/** The writable fields as a client would send them, for a merge patch to apply to. */
+export function writableFields(row: ProductRow): Record<string, unknown> {
+  return JSON.parse(row.data) as Record<string, unknown>;
+}

@@ -1,0 +1,230 @@
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { productLookups, products } from "../db/schema";
+import type { VersionCondition } from "../shared/http";
+import type { ProductFields, ProductRow } from "./products.model";
+
+export type Duplicate = "sku" | "gtin";
+
+export type WriteResult =
+  | { row: ProductRow }
+  | { notFound: true }
+  | { versionMismatch: number }
+  | { duplicate: Duplicate };
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && /UNIQUE constraint failed: product_lookups/.test(error.message);
+
+/** After a unique violation: which of the product's identifiers another product of the org holds. */
+async function findDuplicate(
+  db: Database,
+  orgId: string,
+  productId: string,
+  fields: ProductFields,
+): Promise<Duplicate> {
+  const candidates: SQL[] = [];
+  if (fields.sku !== null)
+    candidates.push(and(eq(productLookups.kind, "sku"), eq(productLookups.value, fields.sku)) as SQL);
+  if (fields.gtin !== null) {
+    candidates.push(
+      and(eq(productLookups.kind, "gtin"), eq(productLookups.value, fields.gtin.padStart(14, "0"))) as SQL,
+    );
+  }
+  const rows = await db
+    .select({ kind: productLookups.kind })
+    .from(productLookups)
+    .where(
+      and(
+        eq(productLookups.orgId, orgId),
+        or(...candidates),
+        sql`${productLookups.productId} <> ${productId}`,
+      ),
+    );
+  return rows.some((row) => row.kind === "sku") || rows.length === 0 ? "sku" : "gtin";
+}
+
+export async function insertProduct(
+  db: Database,
+  values: { id: string; orgId: string; fields: ProductFields; createdAt: string; createdBy: string },
+): Promise<WriteResult> {
+  try {
+    const [row] = await db
+      .insert(products)
+      .values({
+        id: values.id,
+        orgId: values.orgId,
+        status: values.fields.status,
+        type: values.fields.type,
+        data: JSON.stringify(values.fields),
+        version: 1,
+        createdAt: values.createdAt,
+        updatedAt: values.createdAt,
+        createdBy: values.createdBy,
+        updatedBy: values.createdBy,
+      })
+      .returning();
+    return { row: row as ProductRow };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
+  }
+}
+
+export async function findProduct(db: Database, orgId: string, id: string): Promise<ProductRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(and(eq(products.id, id), eq(products.orgId, orgId)))
+    .limit(1);
+  return row;
+}
+
+function versionFilter(condition: VersionCondition) {
+  return condition === undefined || condition === "any"
+    ? undefined
+    : inArray(products.version, condition.versions);
+}
+
+/** Why a conditional write matched no row: the product is gone (or another org's), or at another version. */
+async function explainMiss(db: Database, orgId: string, id: string): Promise<WriteResult> {
+  const current = await findProduct(db, orgId, id);
+  return current ? { versionMismatch: current.version } : { notFound: true };
+}
+
+/** Replaces the writable fields in one conditional UPDATE: never a read-then-write. */
+export async function updateProduct(
+  db: Database,
+  values: { id: string; orgId: string; fields: ProductFields; updatedAt: string; updatedBy: string },
+  condition: VersionCondition,
+): Promise<WriteResult> {
+  try {
+    const [row] = await db
+      .update(products)
+      .set({
+        status: values.fields.status,
+        type: values.fields.type,
+        data: JSON.stringify(values.fields),
+        version: sql`${products.version} + 1`,
+        updatedAt: values.updatedAt,
+        updatedBy: values.updatedBy,
+      })
+      .where(and(eq(products.id, values.id), eq(products.orgId, values.orgId), versionFilter(condition)))
+      .returning();
+    return row ? { row } : explainMiss(db, values.orgId, values.id);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
+  }
+}
+
+export async function deleteProduct(
+  db: Database,
+  orgId: string,
+  id: string,
+  condition: VersionCondition,
+): Promise<{ deleted: true } | { notFound: true } | { versionMismatch: number }> {
+  const rows = await db
+    .delete(products)
+    .where(and(eq(products.id, id), eq(products.orgId, orgId), versionFilter(condition)))
+    .returning({ id: products.id });
+  if (rows.length > 0) return { deleted: true };
+  const miss = await explainMiss(db, orgId, id);
+  return "versionMismatch" in miss ? miss : { notFound: true };
+}
+
+export type ProductFilters = {
+  status?: string[];
+  type?: string;
+  lookups: { kind: "tag" | "agent_id" | "sku" | "gtin"; value: string }[];
+  /** Words of a full-text search, each matched as a prefix. */
+  search?: string[];
+  createdAfter?: string;
+  createdBefore?: string;
+  updatedAfter?: string;
+};
+
+/** An FTS5 query confined to the org's rows: every word a quoted prefix, all required. */
+function matchExpression(orgId: string, words: string[]): string {
+  const terms = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" AND ");
+  return `org_id : "${orgId}" AND body : (${terms})`;
+}
+
+/** A position in a listing: the id for id-ordered pages, the seq for search pages. */
+export type Position = { id: string } | { seq: number };
+
+/**
+ * One page of products, newest first (or oldest with `ascending`). Each filter is served by an
+ * index: the first exact-match filter drives through product_lookups, a search through the
+ * full-text index, otherwise products' (org_id, …, id) indexes.
+ * Reads `limit + 1` rows to know whether there is a next page.
+ */
+export async function listProducts(
+  db: Database,
+  orgId: string,
+  filters: ProductFilters,
+  page: { limit: number; ascending: boolean; after?: Position },
+): Promise<ProductRow[]> {
+  const where: (SQL | undefined)[] = [eq(products.orgId, orgId)];
+  if (filters.status) where.push(inArray(products.status, filters.status));
+  if (filters.type) where.push(eq(products.type, filters.type));
+  if (filters.createdAfter) where.push(gt(products.id, filters.createdAfter));
+  if (filters.createdBefore) where.push(lt(products.id, filters.createdBefore));
+  if (filters.updatedAfter) where.push(gt(products.updatedAt, filters.updatedAfter));
+  const [driving, ...others] = filters.lookups;
+  for (const lookup of others) {
+    where.push(
+      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} = ${lookup.value} and ${productLookups.productId} = ${products.id})`,
+    );
+  }
+
+  if (filters.search !== undefined) {
+    const after = page.after && "seq" in page.after ? page.after.seq : undefined;
+    if (driving) {
+      where.push(
+        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} = ${driving.value} and ${productLookups.productId} = ${products.id})`,
+      );
+    }
+    if (after !== undefined)
+      where.push(page.ascending ? sql`products_fts.rowid > ${after}` : sql`products_fts.rowid < ${after}`);
+    return db
+      .select({ products })
+      .from(sql`products_fts`)
+      .innerJoin(products, sql`${products.seq} = products_fts.rowid`)
+      .where(and(sql`products_fts match ${matchExpression(orgId, filters.search)}`, ...where))
+      .orderBy(page.ascending ? sql`products_fts.rowid asc` : sql`products_fts.rowid desc`)
+      .limit(page.limit + 1)
+      .then((rows) => rows.map((row) => row.products));
+  }
+
+  const afterId = page.after && "id" in page.after ? page.after.id : undefined;
+  if (driving) {
+    if (afterId !== undefined) {
+      where.push(
+        page.ascending ? gt(productLookups.productId, afterId) : lt(productLookups.productId, afterId),
+      );
+    }
+    return db
+      .select({ products })
+      .from(productLookups)
+      .innerJoin(products, eq(products.id, productLookups.productId))
+      .where(
+        and(
+          eq(productLookups.orgId, orgId),
+          eq(productLookups.kind, driving.kind),
+          eq(productLookups.value, driving.value),
+          ...where,
+        ),
+      )
+      .orderBy(page.ascending ? asc(productLookups.productId) : desc(productLookups.productId))
+      .limit(page.limit + 1)
+      .then((rows) => rows.map((row) => row.products));
+  }
+
+  if (afterId !== undefined) where.push(page.ascending ? gt(products.id, afterId) : lt(products.id, afterId));
+  return db
+    .select()
+    .from(products)
+    .where(and(...where))
+    .orderBy(page.ascending ? asc(products.id) : desc(products.id))
+    .limit(page.limit + 1);
+}

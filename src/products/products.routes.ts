@@ -1,0 +1,168 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../auth/auth.middleware";
+import { jsonBody } from "../middleware/json-body";
+import { errorResponses, IdParam } from "../shared/schemas";
+import {
+  DeletedProduct,
+  Product,
+  ProductInput,
+  ProductList,
+  ProductListQuery,
+  READ_ONLY_FIELDS,
+} from "./products.schemas";
+
+const tags = ["Products"];
+const security = [{ bearer: [] }];
+const ProductId = IdParam("Product id", "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK");
+
+const etagHeader = {
+  ETag: { schema: { type: "string" as const }, description: 'Strong ETag: `"<version>"`.' },
+};
+const ifMatch = z.object({
+  "if-match": z
+    .string()
+    .optional()
+    .openapi({ description: 'Apply only at this version: `"<version>"`, a list, or `*`.' }),
+});
+
+const authErrors = ["unauthorized", "forbidden", "org_required", "unsupported_api_version"] as const;
+const writeErrors = [
+  ...authErrors,
+  "invalid_data",
+  "invalid_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "duplicate_sku",
+  "duplicate_gtin",
+] as const;
+
+const productResponse = (
+  description: string,
+  headers: Record<string, { schema: { type: "string" }; description: string }> = etagHeader,
+) => ({
+  description,
+  headers,
+  content: { "application/json": { schema: Product } },
+});
+
+export const createProduct = createRoute({
+  method: "post",
+  path: "/",
+  tags,
+  security,
+  summary: "Create a product",
+  middleware: [requireScope("product.edit"), jsonBody({ ignoreFields: READ_ONLY_FIELDS })] as const,
+  request: { body: { required: true, content: { "application/json": { schema: ProductInput } } } },
+  responses: {
+    201: productResponse("The product.", {
+      ...etagHeader,
+      Location: { schema: { type: "string" }, description: "/v1/products/{id}" },
+    }),
+    ...errorResponses(...writeErrors),
+  },
+});
+
+export const listProducts = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  security,
+  summary: "List products",
+  description:
+    "Newest first (`order=asc` for oldest first), cursor-paginated. Filters combine; each is index-backed, so a page reads a bounded number of rows.",
+  middleware: [requireScope("product.read")] as const,
+  request: { query: ProductListQuery },
+  responses: {
+    200: { description: "A page of products.", content: { "application/json": { schema: ProductList } } },
+    ...errorResponses(...authErrors, "invalid_data"),
+  },
+});
+
+export const getProduct = createRoute({
+  method: "get",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Retrieve a product",
+  middleware: [requireScope("product.read")] as const,
+  request: {
+    params: ProductId,
+    headers: z.object({
+      "if-none-match": z.string().optional().openapi({ description: "ETag(s) held by the client." }),
+    }),
+  },
+  responses: {
+    200: productResponse("The product."),
+    304: { description: "Not modified: the ETag matches.", headers: etagHeader },
+    ...errorResponses(...authErrors, "not_found"),
+  },
+});
+
+export const replaceProduct = createRoute({
+  method: "put",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Replace a product",
+  description: "Replaces every writable field; an absent field takes its default. Images stay.",
+  middleware: [requireScope("product.edit"), jsonBody({ ignoreFields: READ_ONLY_FIELDS })] as const,
+  request: {
+    params: ProductId,
+    headers: ifMatch,
+    body: { required: true, content: { "application/json": { schema: ProductInput } } },
+  },
+  responses: {
+    200: productResponse("The product."),
+    ...errorResponses(...writeErrors, "not_found", "precondition_failure"),
+  },
+});
+
+const mergePatchBody = {
+  schema: {
+    $ref: "#/components/schemas/ProductInput",
+    description:
+      "A JSON merge patch (RFC 7396) of the writable fields: `null` resets a field to its default.",
+  },
+};
+
+export const patchProduct = createRoute({
+  method: "patch",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Update a product",
+  description: "JSON merge patch (RFC 7396) of the writable fields. The result must be a valid product.",
+  middleware: [
+    requireScope("product.edit"),
+    jsonBody({
+      mediaTypes: ["application/json", "application/merge-patch+json"],
+      ignoreFields: READ_ONLY_FIELDS,
+    }),
+  ] as const,
+  request: {
+    params: ProductId,
+    headers: ifMatch,
+    body: {
+      required: true,
+      content: { "application/merge-patch+json": mergePatchBody, "application/json": mergePatchBody },
+    },
+  },
+  responses: {
+    200: productResponse("The product."),
+    ...errorResponses(...writeErrors, "not_found", "precondition_failure"),
+  },
+});
+
+export const deleteProduct = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "Delete a product",
+  middleware: [requireScope("product.edit")] as const,
+  request: { params: ProductId, headers: ifMatch },
+  responses: {
+    200: { description: "Deleted.", content: { "application/json": { schema: DeletedProduct } } },
+    ...errorResponses(...authErrors, "not_found", "precondition_failure"),
+  },
+});

@@ -1,0 +1,212 @@
+import { z } from "@hono/zod-openapi";
+import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
+import { normalizeGtin } from "../lib/gtin";
+import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
+
+export const STATUSES = ["unconfigured", "active", "inactive", "archived"] as const;
+export const TYPES = ["physical", "service", "digital"] as const;
+
+const Amount = z.int().min(0).max(MAX_AMOUNT).openapi({ example: 1299 });
+
+const Currency = z
+  .string()
+  .refine((code) => isCurrency(code.toUpperCase()), {
+    error: (issue) => `Unknown currency '${issue.input}'.`,
+  })
+  .openapi({ example: "EUR", description: "ISO 4217 code, case-insensitive in, upper-case out." });
+
+const PriceInput = z
+  .strictObject({
+    currency: Currency,
+    amount: Amount.optional().openapi({
+      description: "Minor units. Absent: derived from cost_amount and markup_percent.",
+    }),
+    compare_at_amount: Amount.nullable().optional(),
+    cost_amount: Amount.nullable().optional(),
+    markup_percent: z
+      .number()
+      .min(-100)
+      .max(100_000)
+      .refine(
+        (value) => Math.abs(value * 10 ** MARKUP_DECIMALS - Math.round(value * 10 ** MARKUP_DECIMALS)) < 1e-6,
+        {
+          message: `At most ${MARKUP_DECIMALS} decimals.`,
+        },
+      )
+      .nullable()
+      .optional(),
+  })
+  .openapi("PriceInput");
+
+const PROPS_MAX_BYTES = 16 * 1024;
+const PROPS_MAX_DEPTH = 5;
+
+function depth(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depth(child));
+  return deepest + 1;
+}
+
+const Props = z
+  .record(z.string(), z.unknown())
+  .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= PROPS_MAX_BYTES, {
+    message: "Must be at most 16 KiB serialised.",
+  })
+  .refine((value) => depth(value) <= PROPS_MAX_DEPTH, { message: "Must be nested at most 5 levels deep." })
+  .openapi({
+    description: "Free-form JSON object, ≤ 16 KiB serialised, depth ≤ 5.",
+    example: { material: "stainless steel" },
+  });
+
+const Gtin = z
+  .string()
+  .refine((value) => "gtin" in normalizeGtin(value), {
+    error: (issue) => {
+      const result = normalizeGtin(String(issue.input));
+      return "error" in result ? result.error : "Invalid GTIN.";
+    },
+  })
+  .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
+
+/** Every writable field of a product. Unknown fields are refused, naming them. */
+export const ProductInput = z
+  .strictObject({
+    name: text(1, 512, { trim: true }).openapi({ example: "Espresso machine" }),
+    description: text(0, 5000).nullable().default(null),
+    status: z.enum(STATUSES).default("active"),
+    type: z.enum(TYPES).default("physical"),
+    shippable: z.boolean().optional().openapi({ description: "Default: true for physical products." }),
+    schedule_appointment: z.boolean().default(false),
+    sku: text(1, 64).nullable().default(null),
+    gtin: Gtin.nullable().default(null),
+    tax_category: text(1, 64).nullable().default(null),
+    tax_behavior: z.enum(["exclusive", "inclusive"]).default("exclusive"),
+    prices: z.array(PriceInput).max(50).default([]),
+    default_currency: Currency.nullable()
+      .optional()
+      .openapi({ description: "Default: the first price's currency." }),
+    features: z.array(text(1, 512)).max(100).default([]),
+    tags: z
+      .array(text(1, 64, { trim: true }))
+      .max(50)
+      .default([]),
+    props: Props.default({}),
+    agent_ids: z.array(text(1, 128)).max(100).default([]),
+  })
+  .openapi("ProductInput", {
+    example: {
+      name: "Espresso machine",
+      description: "15 bar pump, stainless steel body.",
+      status: "active",
+      type: "physical",
+      sku: "ESP-001",
+      gtin: "4006381333931",
+      prices: [
+        { currency: "EUR", amount: 24900 },
+        { currency: "USD", cost_amount: 10050, markup_percent: 20 },
+      ],
+      features: ["15 bar pump", "1.2 l tank"],
+      tags: ["kitchen", "coffee"],
+      props: { material: "stainless steel" },
+      agent_ids: ["agent_42"],
+    },
+  });
+
+export type ProductInput = z.output<typeof ProductInput>;
+
+/** Fields the API sets; a client may send them back unchanged and they are ignored. */
+export const READ_ONLY_FIELDS = [
+  "id",
+  "object",
+  "org_id",
+  "images",
+  "total_scans",
+  "last_scanned_at",
+  "is_available",
+  "is_new",
+  "in_stock",
+  "version",
+  "created_at",
+  "updated_at",
+  "created_by",
+  "updated_by",
+] as const;
+
+const Price = z
+  .object({
+    currency: z.string().openapi({ example: "EUR" }),
+    amount: z.int(),
+    compare_at_amount: z.int().nullable(),
+    cost_amount: z.int().nullable(),
+    markup_percent: z.number().nullable(),
+  })
+  .openapi("Price");
+
+export const Product = z
+  .object({
+    id: z.string().openapi({ example: "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
+    object: z.literal("product"),
+    org_id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(STATUSES),
+    type: z.enum(TYPES),
+    shippable: z.boolean(),
+    schedule_appointment: z.boolean(),
+    sku: z.string().nullable(),
+    gtin: z.string().nullable(),
+    tax_category: z.string().nullable(),
+    tax_behavior: z.enum(["exclusive", "inclusive"]),
+    prices: z.array(Price),
+    default_currency: z.string().nullable(),
+    features: z.array(z.string()),
+    tags: z.array(z.string()),
+    props: z.record(z.string(), z.unknown()),
+    agent_ids: z.array(z.string()),
+    images: z.array(z.object({ id: z.string() })).openapi({ description: "Read-only." }),
+    total_scans: z.int(),
+    last_scanned_at: Timestamp.nullable(),
+    version: z.int(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    created_by: z.string().nullable(),
+    updated_by: z.string().nullable(),
+  })
+  .openapi("Product");
+
+export const ProductList = z.object({ ...ListMeta, data: z.array(Product) }).openapi("ProductList");
+
+export const DeletedProduct = z
+  .object({ id: z.string(), object: z.literal("product"), deleted: z.literal(true) })
+  .openapi("DeletedProduct");
+
+const StatusList = z
+  .string()
+  .refine(
+    (value) => value.split(",").every((status) => (STATUSES as readonly string[]).includes(status.trim())),
+    {
+      message: `A comma-separated list of ${STATUSES.join(", ")}.`,
+    },
+  )
+  .openapi({ example: "active,inactive" });
+
+export const ProductListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: "integer", example: 20 }),
+  cursor: z.string().min(1).max(200).optional().openapi({ description: "next_cursor of the previous page." }),
+  order: z.enum(["desc", "asc"]).default("desc").openapi({ description: "desc: newest first." }),
+  status: StatusList.optional(),
+  type: z.enum(TYPES).optional(),
+  tag: text(1, 64).optional(),
+  agent_id: text(1, 128).optional(),
+  sku: text(1, 64).optional(),
+  gtin: text(1, 32).optional(),
+  q: text(1, 256, { trim: true }).optional().openapi({
+    description: "Full-text search over name, description, tags and features; every word is a prefix.",
+  }),
+  created_after: DateOrDateTime.optional(),
+  created_before: DateOrDateTime.optional(),
+  updated_after: DateOrDateTime.optional(),
+});
+
+export type ProductListQuery = z.output<typeof ProductListQuery>;

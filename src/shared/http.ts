@@ -1,0 +1,32 @@
+import { ApiError } from "../lib/errors";
+
+/** What a client requires of the current version: `If-Match` as versions, or any (`*`). */
+export type VersionCondition = { versions: number[] } | "any" | undefined;
+
+export const etag = (version: number) => `"${version}"`;
+
+/** If-Match as a version condition: `*`, or the strong ETags listed (weak or malformed ones never match). */
+export function parseIfMatch(header: string | undefined): VersionCondition {
+  if (header === undefined) return undefined;
+  if (header.trim() === "*") return "any";
+  const versions: number[] = [];
+  for (const tag of header.split(",")) {
+    const match = /^\s*"(\d{1,15})"\s*$/.exec(tag);
+    if (match?.[1]) versions.push(Number(match[1]));
+  }
+  return { versions };
+}
+
+/** If-None-Match, compared weakly as RFC 9110 says. */
+export function noneMatch(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag(version));
+}
+
+export const preconditionFailed = (currentVersion: number) =>
+  new ApiError("precondition_failure", {
+    message: `If-Match does not match the current version (${currentVersion}).`,
+    headers: { ETag: etag(currentVersion) },
+    extra: { current_version: currentVersion },
+  });

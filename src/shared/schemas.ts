@@ -1,0 +1,79 @@
+import { z } from "@hono/zod-openapi";
+import { type ErrorKey, errorMessage, errorStatus } from "../lib/errors";
+
+const codePoints = (value: string) => {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+};
+
+/** A string of min..max characters (Unicode code points, as JSON Schema counts them). */
+export function text(min: number, max: number, options: { trim?: boolean } = {}) {
+  const base = options.trim ? z.string().trim() : z.string();
+  return base
+    .refine((value) => codePoints(value) >= min && codePoints(value) <= max, {
+      message: min > 0 ? `Must be ${min} to ${max} characters.` : `Must be at most ${max} characters.`,
+    })
+    .openapi({ minLength: min, maxLength: max });
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** A date (`2026-11-22`, midnight UTC) or an RFC 3339 date-time, as epoch milliseconds. */
+export function parseDateOrDateTime(value: string): number | undefined {
+  if (!DATE.test(value) && !DATE_TIME.test(value)) return undefined;
+  const time = Date.parse(DATE.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(time)) return undefined;
+  // Date.parse rolls 2026-02-31 over to March: refuse dates that do not exist.
+  const day = new Date(time).toISOString().slice(0, 10);
+  return DATE.test(value) && day !== value ? undefined : time;
+}
+
+export const DateOrDateTime = z
+  .string()
+  .refine((value) => parseDateOrDateTime(value) !== undefined, {
+    message: "Must be a date (YYYY-MM-DD) or an RFC 3339 date-time.",
+  })
+  .openapi({ example: "2026-11-22T10:04:47.269Z" });
+
+export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-22T10:04:47.269Z" });
+
+export const ErrorBody = z
+  .object({
+    key: z.string().openapi({ example: "invalid_data" }),
+    message: z.string(),
+    failures: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "Present for invalid_data only: one entry per failing field." }),
+    request_id: z.string().openapi({ example: "req_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
+  })
+  .openapi("Error");
+
+/** OpenAPI responses for the error keys a route can answer with. */
+export function errorResponses(...keys: ErrorKey[]) {
+  const responses: Record<
+    number,
+    { description: string; content: { "application/json": { schema: typeof ErrorBody } } }
+  > = {};
+  for (const key of keys) {
+    const status = errorStatus(key);
+    const entry = responses[status];
+    const line = `\`${key}\`: ${errorMessage(key)}`;
+    responses[status] = {
+      description: entry ? `${entry.description}\n\n${line}` : line,
+      content: { "application/json": { schema: ErrorBody } },
+    };
+  }
+  return responses;
+}
+
+export const ListMeta = {
+  object: z.literal("list"),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+};
+
+export const IdParam = (name: string, example: string) =>
+  z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example, description: name }) });

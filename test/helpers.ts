@@ -1,0 +1,86 @@
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const ADMIN_TOKEN = "test-admin-token";
+export const BASE = "https://api.test";
+
+type Init = { method?: string; body?: unknown; headers?: Record<string, string>; key?: string | null };
+
+/** A request through the Worker's fetch handler, as a client sends it. */
+export function api(path: string, init: Init = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.key) headers.Authorization = `Bearer ${init.key}`;
+  let body: BodyInit | undefined;
+  if (init.body !== undefined) {
+    body =
+      typeof init.body === "string" || init.body instanceof Uint8Array
+        ? (init.body as BodyInit)
+        : JSON.stringify(init.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  return exports.default.fetch(
+    new Request(`${BASE}${path}`, { method: init.method ?? "GET", headers, body }),
+  );
+}
+
+export const admin = (path: string, init: Init = {}) =>
+  api(`/v1/admin${path}`, { ...init, key: ADMIN_TOKEN });
+
+export async function createOrg(name = "Test org"): Promise<string> {
+  const response = await admin("/orgs", { method: "POST", body: { name } });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+export async function createKey(
+  orgIds: string[],
+  scopes: string[] = ["product.edit"],
+  type: "secret" | "publishable" = "secret",
+): Promise<{ id: string; key: string }> {
+  const response = await admin("/api_keys", {
+    method: "POST",
+    body: { name: "test key", org_ids: orgIds, type, scopes },
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; key: string };
+}
+
+/** A fresh org with a read-write key. */
+export async function tenant(): Promise<{ orgId: string; key: string; keyId: string }> {
+  const orgId = await createOrg();
+  const { id, key } = await createKey([orgId]);
+  return { orgId, key, keyId: id };
+}
+
+export async function createProduct(key: string, body: Record<string, unknown> = {}) {
+  const response = await api("/v1/products", { method: "POST", key, body: { name: "Widget", ...body } });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return (await response.json()) as Record<string, unknown> & { id: string; version: number };
+}
+
+/** Asserts the one error shape and returns the body. */
+export async function expectError(response: Response, status: number, key: string) {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as {
+    key: string;
+    message: string;
+    request_id: string;
+    failures?: { field: string; message: string }[];
+  };
+  expect(body.key).toBe(key);
+  expect(typeof body.message).toBe("string");
+  expect(body.request_id).toMatch(/^req_[0-9A-Z]{26}$/);
+  expect(response.headers.get("Request-Id")).toBe(body.request_id);
+  if (key === "invalid_data") expect(Array.isArray(body.failures)).toBe(true);
+  else expect(body.failures).toBeUndefined();
+  return body;
+}
+
+/** Asserts invalid_data with exactly these failing fields. */
+export async function expectFailures(response: Response, fields: string[]) {
+  const body = await expectError(response, 400, "invalid_data");
+  expect(body.failures?.map((failure) => failure.field).sort()).toEqual([...fields].sort());
+  return body;
+}
