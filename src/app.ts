@@ -12,6 +12,7 @@ import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
 import { createRouter } from "./shared/router";
+import { errorResponses } from "./shared/schemas";
 
 const HTTP_EXCEPTION_KEYS: Partial<Record<number, ErrorKey>> = {
   400: "invalid_json",
@@ -79,15 +80,18 @@ function routeMethods(app: { routes: { method: string; path: string }[] }) {
 }
 
 const health = createRoute({
+  operationId: "health",
   method: "get",
   path: "/health",
   tags: ["Operations"],
   summary: "Liveness",
+  security: [],
   responses: {
     200: {
       description: "The Worker is up.",
       content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
     },
+    ...errorResponses("unsupported_api_version"),
   },
 });
 
@@ -118,6 +122,7 @@ export function createApp() {
     info: {
       title: "Products API",
       version: LATEST_API_VERSION,
+      license: { name: "Proprietary" },
       description: API_DESCRIPTION({ versions: API_VERSIONS, maxJsonBytes: MAX_JSON_BYTES }),
     },
     servers: [{ url: "/" }],

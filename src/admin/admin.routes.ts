@@ -14,6 +14,7 @@ const bodyErrors = [
 ] as const;
 
 export const createOrg = createRoute({
+  operationId: "createOrg",
   method: "post",
   path: "/orgs",
   tags,
@@ -28,6 +29,7 @@ export const createOrg = createRoute({
 });
 
 export const listOrgs = createRoute({
+  operationId: "listOrgs",
   method: "get",
   path: "/orgs",
   tags,
@@ -40,6 +42,7 @@ export const listOrgs = createRoute({
 });
 
 export const createApiKey = createRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/api_keys",
   tags,
@@ -55,6 +58,7 @@ export const createApiKey = createRoute({
 });
 
 export const revokeApiKey = createRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/api_keys/{id}",
   tags,

@@ -17,6 +17,7 @@ const CurrencyList = z
   .openapi("CurrencyList");
 
 const listCurrencies = createRoute({
+  operationId: "listCurrencies",
   method: "get",
   path: "/",
   tags: ["Currencies"],

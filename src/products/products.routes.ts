@@ -46,6 +46,7 @@ const productResponse = (
 });
 
 export const createProduct = createRoute({
+  operationId: "createProduct",
   method: "post",
   path: "/",
   tags,
@@ -63,6 +64,7 @@ export const createProduct = createRoute({
 });
 
 export const listProducts = createRoute({
+  operationId: "listProducts",
   method: "get",
   path: "/",
   tags,
@@ -79,6 +81,7 @@ export const listProducts = createRoute({
 });
 
 export const getProduct = createRoute({
+  operationId: "getProduct",
   method: "get",
   path: "/{id}",
   tags,
@@ -99,6 +102,7 @@ export const getProduct = createRoute({
 });
 
 export const replaceProduct = createRoute({
+  operationId: "replaceProduct",
   method: "put",
   path: "/{id}",
   tags,
@@ -126,6 +130,7 @@ const mergePatchBody = {
 };
 
 export const patchProduct = createRoute({
+  operationId: "updateProduct",
   method: "patch",
   path: "/{id}",
   tags,
@@ -154,6 +159,7 @@ export const patchProduct = createRoute({
 });
 
 export const deleteProduct = createRoute({
+  operationId: "deleteProduct",
   method: "delete",
   path: "/{id}",
   tags,

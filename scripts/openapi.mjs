@@ -1,0 +1,12 @@
+// Writes the OpenAPI document the Worker serves to the file named on the command line, by
+// calling the bundle that `wrangler deploy --dry-run --outdir dist` built (no runtime needed:
+// /openapi.json touches no binding).
+import { writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const [bundle = "dist/index.js", out = "dist/openapi.json"] = process.argv.slice(2);
+const worker = (await import(pathToFileURL(bundle).href)).default;
+const response = await worker.fetch(new Request("http://localhost/openapi.json"), {}, { waitUntil() {}, passThroughOnException() {} });
+if (response.status !== 200) throw new Error(`/openapi.json answered ${response.status}: ${await response.text()}`);
+writeFileSync(out, await response.text());
+console.log(`Wrote ${out}`);
