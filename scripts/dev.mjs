@@ -16,7 +16,10 @@ if (!existsSync(".dev.vars")) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim();
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { env, encoding: "utf8" });
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+  env,
+  encoding: "utf8",
+});
 if (migrate.status !== 0) {
   process.stderr.write(migrate.stdout + migrate.stderr);
   process.exit(1);

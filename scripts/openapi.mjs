@@ -6,7 +6,12 @@ import { pathToFileURL } from "node:url";
 
 const [bundle = "dist/index.js", out = "dist/openapi.json"] = process.argv.slice(2);
 const worker = (await import(pathToFileURL(bundle).href)).default;
-const response = await worker.fetch(new Request("http://localhost/openapi.json"), {}, { waitUntil() {}, passThroughOnException() {} });
-if (response.status !== 200) throw new Error(`/openapi.json answered ${response.status}: ${await response.text()}`);
+const response = await worker.fetch(
+  new Request("http://localhost/openapi.json"),
+  {},
+  { waitUntil() {}, passThroughOnException() {} },
+);
+if (response.status !== 200)
+  throw new Error(`/openapi.json answered ${response.status}: ${await response.text()}`);
 writeFileSync(out, await response.text());
 console.log(`Wrote ${out}`);
