@@ -52,10 +52,13 @@ export async function tenant(): Promise<{ orgId: string; key: string; keyId: str
   return { orgId, key, keyId: id };
 }
 
-export async function createProduct(key: string, body: Record<string, unknown> = {}) {
+export async function createProduct<T = Record<string, unknown> & { id: string; version: number }>(
+  key: string,
+  body: Record<string, unknown> = {},
+): Promise<T> {
   const response = await api("/v1/products", { method: "POST", key, body: { name: "Widget", ...body } });
   expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as Record<string, unknown> & { id: string; version: number };
+  return (await response.json()) as T;
 }
 
 /** Asserts the one error shape and returns the body. */

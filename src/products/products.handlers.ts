@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { ApiError, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
@@ -6,7 +8,13 @@ import { mergePatch } from "../lib/merge-patch";
 import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { parseDateOrDateTime } from "../shared/schemas";
-import { type ProductRow, resolveProductFields, toProduct, writableFields } from "./products.model";
+import {
+  type ProductFields,
+  type ProductRow,
+  resolveProductFields,
+  toProduct,
+  writableFields,
+} from "./products.model";
 import * as repo from "./products.repo";
 import type * as routes from "./products.routes";
 import { ProductInput, type ProductInput as ProductInputType } from "./products.schemas";
@@ -54,49 +62,62 @@ export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   return c.json(toProduct(row), 200, productHeaders(row));
 };
 
-export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
+/**
+ * Without If-Match the last write wins, but a PATCH is merged with the version it read: when
+ * another write lands in between, it is merged again on the newer version, so no change is lost.
+ */
+const WRITE_ATTEMPTS = 20;
+
+/**
+ * PUT and PATCH. A replacement is one conditional UPDATE; a patch is merged with the version it
+ * read and written only if that version is still current.
+ */
+async function writeProduct(
+  c: Context<AppEnv>,
+  id: string,
+  next: ProductFields | ((current: ProductRow) => ProductFields),
+): Promise<ProductRow> {
   const { db, auth } = c.var;
+  const condition = parseIfMatch(c.req.header("If-Match"));
+  for (let attempt = 1; ; attempt++) {
+    let fields: ProductFields;
+    let expected = condition;
+    if (typeof next === "function") {
+      const current = await repo.findProduct(db, auth.orgId, id);
+      if (!current) throw notFound(id);
+      if (typeof condition === "object" && !condition.versions.includes(current.version)) {
+        throw preconditionFailed(current.version);
+      }
+      fields = next(current);
+      expected = { versions: [current.version] };
+    } else {
+      fields = next;
+    }
+    const result = await repo.updateProduct(
+      db,
+      { id, orgId: auth.orgId, fields, updatedAt: new Date().toISOString(), updatedBy: auth.keyId },
+      expected,
+    );
+    if ("versionMismatch" in result && condition === undefined && attempt < WRITE_ATTEMPTS) continue;
+    return rowOrThrow(id, result);
+  }
+}
+
+export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const fields = fieldsOrThrow(c.req.valid("json"));
-  const result = await repo.updateProduct(
-    db,
-    { id, orgId: auth.orgId, fields, updatedAt: new Date().toISOString(), updatedBy: auth.keyId },
-    parseIfMatch(c.req.header("If-Match")),
-  );
-  const row = rowOrThrow(id, result);
+  const row = await writeProduct(c, id, fields);
   return c.json(toProduct(row), 200, productHeaders(row));
 };
 
-/** A patch applies to the version it was merged with; a concurrent write in between means merging again. */
-const PATCH_ATTEMPTS = 5;
-
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
-  const { db, auth } = c.var;
   const { id } = c.req.valid("param");
-  const condition = parseIfMatch(c.req.header("If-Match"));
-  for (let attempt = 1; ; attempt++) {
-    const current = await repo.findProduct(db, auth.orgId, id);
-    if (!current) throw notFound(id);
-    if (typeof condition === "object" && !condition.versions.includes(current.version)) {
-      throw preconditionFailed(current.version);
-    }
+  const row = await writeProduct(c, id, (current) => {
     const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
     if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
-    const result = await repo.updateProduct(
-      db,
-      {
-        id,
-        orgId: auth.orgId,
-        fields: fieldsOrThrow(parsed.data),
-        updatedAt: new Date().toISOString(),
-        updatedBy: auth.keyId,
-      },
-      { versions: [current.version] },
-    );
-    if ("versionMismatch" in result && condition === undefined && attempt < PATCH_ATTEMPTS) continue;
-    const row = rowOrThrow(id, result);
-    return c.json(toProduct(row), 200, productHeaders(row));
-  }
+    return fieldsOrThrow(parsed.data);
+  });
+  return c.json(toProduct(row), 200, productHeaders(row));
 };
 
 export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) => {

@@ -12,8 +12,13 @@ export type WriteResult =
   | { versionMismatch: number }
   | { duplicate: Duplicate };
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && /UNIQUE constraint failed: product_lookups/.test(error.message);
+/** drizzle wraps D1's error ("Failed query: …"), so the constraint's message is in the cause chain. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (/UNIQUE constraint failed: product_lookups/.test(cause.message)) return true;
+  }
+  return false;
+}
 
 /** After a unique violation: which of the product's identifiers another product of the org holds. */
 async function findDuplicate(
@@ -85,32 +90,57 @@ function versionFilter(condition: VersionCondition) {
     : inArray(products.version, condition.versions);
 }
 
-/** Why a conditional write matched no row: the product is gone (or another org's), or at another version. */
-async function explainMiss(db: Database, orgId: string, id: string): Promise<WriteResult> {
+const satisfies = (condition: VersionCondition, version: number) =>
+  typeof condition !== "object" || condition.versions.includes(version);
+
+/**
+ * Why a conditional write matched no row: the product is gone (or another org's), it is at
+ * another version, or the write would change nothing (then the current row is the answer).
+ */
+async function explainMiss(
+  db: Database,
+  orgId: string,
+  id: string,
+  condition: VersionCondition,
+  data?: string,
+): Promise<WriteResult> {
   const current = await findProduct(db, orgId, id);
-  return current ? { versionMismatch: current.version } : { notFound: true };
+  if (!current) return { notFound: true };
+  if (data === current.data && satisfies(condition, current.version)) return { row: current };
+  return { versionMismatch: current.version };
 }
 
-/** Replaces the writable fields in one conditional UPDATE: never a read-then-write. */
+/**
+ * Replaces the writable fields in one conditional UPDATE: never a read-then-write. A write that
+ * changes nothing keeps the version (and so the ETag) and updated_at as they were.
+ */
 export async function updateProduct(
   db: Database,
   values: { id: string; orgId: string; fields: ProductFields; updatedAt: string; updatedBy: string },
   condition: VersionCondition,
 ): Promise<WriteResult> {
+  const data = JSON.stringify(values.fields);
   try {
     const [row] = await db
       .update(products)
       .set({
         status: values.fields.status,
         type: values.fields.type,
-        data: JSON.stringify(values.fields),
+        data,
         version: sql`${products.version} + 1`,
         updatedAt: values.updatedAt,
         updatedBy: values.updatedBy,
       })
-      .where(and(eq(products.id, values.id), eq(products.orgId, values.orgId), versionFilter(condition)))
+      .where(
+        and(
+          eq(products.id, values.id),
+          eq(products.orgId, values.orgId),
+          versionFilter(condition),
+          sql`${products.data} IS NOT ${data}`,
+        ),
+      )
       .returning();
-    return row ? { row } : explainMiss(db, values.orgId, values.id);
+    return row ? { row } : explainMiss(db, values.orgId, values.id, condition, data);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
@@ -128,7 +158,7 @@ export async function deleteProduct(
     .where(and(eq(products.id, id), eq(products.orgId, orgId), versionFilter(condition)))
     .returning({ id: products.id });
   if (rows.length > 0) return { deleted: true };
-  const miss = await explainMiss(db, orgId, id);
+  const miss = await explainMiss(db, orgId, id, condition);
   return "versionMismatch" in miss ? miss : { notFound: true };
 }
 
