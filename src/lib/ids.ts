@@ -52,8 +52,8 @@ export function ulid(time = Date.now()): string {
 export const newId = (prefix: IdPrefix, time?: number) => `${prefix}_${ulid(time)}`;
 
 /** The smallest and largest ULID of a millisecond: created_after/before become id bounds. */
-export const ulidFloor = (time: number) => `${encodeTime(time)}0000000000000000`;
-export const ulidCeiling = (time: number) => `${encodeTime(time)}ZZZZZZZZZZZZZZZZ`;
+export const ulidFloor = (time: number) => `${encodeTime(Math.max(0, time))}0000000000000000`;
+export const ulidCeiling = (time: number) => `${encodeTime(Math.max(0, time))}ZZZZZZZZZZZZZZZZ`;
 
 /** Time of an id made by newId, in ms. */
 export function idTime(id: string): number {
