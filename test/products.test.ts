@@ -496,3 +496,39 @@ describe("the error boundary", () => {
     expect(response.headers.get("Server-Timing")).toBeNull();
   });
 });
+
+describe("D1 sessions", () => {
+  const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]+$/;
+  /** Bookmarks order by their leading fields, as D1 compares them. */
+  const position = (bookmark: string) => bookmark.split("-").slice(0, 3).join("-");
+
+  it("every response that touched D1 carries a D1-Bookmark, and sending it back reads own writes", async () => {
+    const created = await api("/v1/products", {
+      method: "POST",
+      key: main.key,
+      body: { name: "Bookmarked" },
+    });
+    const product = await json(created, 201);
+    const written = created.headers.get("D1-Bookmark") ?? "";
+    expect(written).toMatch(BOOKMARK);
+
+    const read = await get(product.id, { "D1-Bookmark": written });
+    expect(await json(read, 200)).toEqual(product);
+    const after = read.headers.get("D1-Bookmark") ?? "";
+    expect(after).toMatch(BOOKMARK);
+    expect(position(after) >= position(written)).toBe(true);
+  });
+
+  it("a malformed D1-Bookmark is ignored, not passed to D1", async () => {
+    const product = await createProduct<Product>(main.key, { name: "Ignored bookmark" });
+    for (const bookmark of ["garbage", "'; DROP TABLE products; --", "x".repeat(300)]) {
+      const response = await get(product.id, { "D1-Bookmark": bookmark });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("D1-Bookmark")).toMatch(BOOKMARK);
+    }
+  });
+
+  it("responses that never touched D1 carry none", async () => {
+    expect((await api("/health")).headers.get("D1-Bookmark")).toBeNull();
+  });
+});

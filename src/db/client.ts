@@ -8,7 +8,7 @@ export const newDbStats = (): DbStats => ({ queries: 0, rowsRead: 0, rowsWritten
 
 export type Database = ReturnType<typeof createDb>;
 
-export function createDb(d1: D1Database, stats: DbStats) {
+export function createDb(d1: D1DatabaseSession, stats: DbStats) {
   return drizzle(meteredD1(d1, stats), { schema });
 }
 
@@ -65,14 +65,12 @@ class MeteredStatement {
   }
 }
 
-function meteredD1(d1: D1Database, stats: DbStats): D1Database {
+/** Only what drizzle calls: a D1 session (Sessions API) has just prepare and batch. */
+function meteredD1(d1: D1DatabaseSession, stats: DbStats): D1Database {
   const metered = {
     prepare: (query: string) => new MeteredStatement(d1.prepare(query), stats),
     batch: (statements: MeteredStatement[]) =>
       timed(stats, () => d1.batch(statements.map((statement) => statement.inner))),
-    exec: (query: string) => d1.exec(query),
-    withSession: (constraintOrBookmark?: string) => d1.withSession(constraintOrBookmark),
-    dump: () => d1.dump(),
   };
   return metered as unknown as D1Database;
 }

@@ -233,15 +233,18 @@ export async function listProducts(
         page.ascending ? gt(productLookups.productId, afterId) : lt(productLookups.productId, afterId),
       );
     }
+    // CROSS JOIN fixes the loop order in SQLite: walk the lookup's (org, kind, value, product_id)
+    // key in id order and stop after a page, instead of scanning products and sorting.
     return db
       .select({ products })
       .from(productLookups)
-      .innerJoin(products, eq(products.id, productLookups.productId))
+      .crossJoin(products)
       .where(
         and(
           eq(productLookups.orgId, orgId),
           eq(productLookups.kind, driving.kind),
           eq(productLookups.value, driving.value),
+          eq(products.id, productLookups.productId),
           ...where,
         ),
       )

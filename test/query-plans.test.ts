@@ -1,0 +1,92 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb, newDbStats } from "../src/db/client";
+import * as repo from "../src/products/products.repo";
+
+/**
+ * A query plan is deterministic for a schema and a query, so the listing's index use is asserted
+ * here rather than guessed from timings: every filter is served by an index walked in id order,
+ * so a page stops after `limit + 1` matches whatever the catalogue's size.
+ */
+
+type Statement = { sql: string; params: unknown[] };
+
+/** A D1 that records the statements the repository sends (and still runs them). */
+function recordingD1(seen: Statement[]): D1DatabaseSession {
+  const statement = (sql: string, params: unknown[]) => ({
+    bind: (...values: unknown[]) => statement(sql, values),
+    all: () => {
+      seen.push({ sql, params });
+      return env.DB.prepare(sql)
+        .bind(...params)
+        .all();
+    },
+  });
+  return { prepare: (sql: string) => statement(sql, []) } as unknown as D1DatabaseSession;
+}
+
+async function plansOf(filters: repo.ProductFilters, after?: repo.Position): Promise<string[]> {
+  const seen: Statement[] = [];
+  await repo.listProducts(createDb(recordingD1(seen), newDbStats()), "org_plan", filters, {
+    limit: 20,
+    ascending: false,
+    after,
+  });
+  expect(seen).toHaveLength(1);
+  const [{ sql, params }] = seen as [Statement];
+  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return plan.results.map((row) => row.detail);
+}
+
+const CASES: [string, repo.ProductFilters, repo.Position?][] = [
+  ["no filter", { lookups: [] }],
+  ["a cursor", { lookups: [] }, { id: "prod_01M8401HZX7DZ9BB7KQAKCE82Q" }],
+  ["status", { lookups: [], status: ["active"] }],
+  ["type", { lookups: [], type: "service" }],
+  ["created_after and created_before", { lookups: [], createdAfter: "prod_0", createdBefore: "prod_Z" }],
+  ["sku", { lookups: [{ kind: "sku", value: "ESP-1" }] }],
+  ["gtin", { lookups: [{ kind: "gtin", value: "04006381333931" }] }],
+  ["agent_id", { lookups: [{ kind: "agent_id", value: "agent-a" }] }],
+  ["tag and status", { lookups: [{ kind: "tag", value: "coffee" }], status: ["active"] }],
+  ["tag and type", { lookups: [{ kind: "tag", value: "coffee" }], type: "physical" }],
+  [
+    "tag and a cursor",
+    { lookups: [{ kind: "tag", value: "coffee" }] },
+    { id: "prod_01M8401HZX7DZ9BB7KQAKCE82Q" },
+  ],
+  [
+    "two tags",
+    {
+      lookups: [
+        { kind: "tag", value: "coffee" },
+        { kind: "tag", value: "kitchen" },
+      ],
+    },
+  ],
+  ["search", { lookups: [], search: ["espr"] }],
+  ["search and tag", { lookups: [{ kind: "tag", value: "coffee" }], search: ["espr"] }],
+  ["search and a cursor", { lookups: [], search: ["espr"] }, { seq: 10 }],
+];
+
+describe("listing query plans", () => {
+  it.each(CASES)("%s: index search in id order, no table scan, no sort", async (_name, filters, after) => {
+    const plan = await plansOf(filters, after);
+    const text = plan.join("\n");
+    expect(text).not.toMatch(/SCAN (products|product_lookups)\b/);
+    expect(text).not.toMatch(/TEMP B-TREE/);
+    // The first step is the one that bounds the page: an index search or the full-text index.
+    expect(plan[0]).toMatch(
+      /^SEARCH (products|product_lookups) USING (COVERING )?INDEX|^SCAN products_fts VIRTUAL TABLE/,
+    );
+    for (const step of plan.slice(1)) expect(step).toMatch(/^SEARCH /);
+  });
+
+  it("updated_after searches its index and sorts the matches (documented: a sync feed reads what changed)", async () => {
+    const plan = await plansOf({ lookups: [], updatedAfter: "2026-01-01T00:00:00.000Z" });
+    expect(plan[0]).toMatch(
+      /^SEARCH products USING INDEX products_org_updated_idx \(org_id=\? AND updated_at>\?\)/,
+    );
+  });
+});
