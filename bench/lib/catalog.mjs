@@ -1,0 +1,413 @@
+// A deterministic synthetic catalogue: the same (count, seed, org, key, base time) gives the same
+// products, byte for byte, so the Worker and the peer are seeded with identical rows without
+// shipping 100k rows between processes. Rows are shaped exactly as the app stores them
+// (products.repo.ts insertProduct, products.model.ts ProductFields).
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+export function prng(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function encodeTime(time) {
+  let out = "";
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD.charAt(time % 32) + out;
+    time = Math.floor(time / 32);
+  }
+  return out;
+}
+
+/** A 26-character Crockford ULID: 10 characters of ms time, 16 of randomness. */
+export function ulid(time, random) {
+  let tail = "";
+  for (let i = 0; i < 16; i++) tail += CROCKFORD.charAt(Math.floor(random() * 32));
+  return encodeTime(time) + tail;
+}
+
+// Names: "<adjective> <noun> <model>". A search word is one noun: about 1/NOUNS.length of the
+// catalogue (~1.7%). No vocabulary word is a prefix of another word of the search text.
+const ADJECTIVES = [
+  "Classic",
+  "Compact",
+  "Deluxe",
+  "Elegant",
+  "Essential",
+  "Premium",
+  "Rustic",
+  "Modern",
+  "Vintage",
+  "Urban",
+  "Nordic",
+  "Alpine",
+  "Coastal",
+  "Royal",
+  "Simple",
+  "Smart",
+  "Sturdy",
+  "Handmade",
+  "Organic",
+  "Portable",
+  "Foldable",
+  "Wireless",
+  "Heated",
+  "Insulated",
+  "Padded",
+  "Quilted",
+  "Woven",
+  "Brushed",
+  "Polished",
+  "Matte",
+  "Glossy",
+  "Bright",
+  "Quiet",
+  "Rapid",
+  "Gentle",
+  "Bold",
+  "Slim",
+  "Grand",
+  "Petite",
+  "Everyday",
+];
+const NOUNS = [
+  "kettle",
+  "teapot",
+  "blender",
+  "toaster",
+  "skillet",
+  "saucepan",
+  "colander",
+  "grinder",
+  "whisk",
+  "ladle",
+  "lamp",
+  "lantern",
+  "mirror",
+  "cushion",
+  "blanket",
+  "rug",
+  "curtain",
+  "vase",
+  "candle",
+  "clock",
+  "backpack",
+  "satchel",
+  "wallet",
+  "belt",
+  "scarf",
+  "glove",
+  "beanie",
+  "jacket",
+  "sweater",
+  "hoodie",
+  "sneaker",
+  "sandal",
+  "boot",
+  "umbrella",
+  "notebook",
+  "journal",
+  "pencil",
+  "easel",
+  "canvas",
+  "stapler",
+  "speaker",
+  "headphone",
+  "charger",
+  "router",
+  "keyboard",
+  "monitor",
+  "webcam",
+  "tripod",
+  "drone",
+  "tablet",
+  "bicycle",
+  "helmet",
+  "kayak",
+  "paddle",
+  "tent",
+  "hammock",
+  "compass",
+  "thermos",
+  "planter",
+  "trowel",
+];
+// Tags: 50 words with a skewed popularity (weights 1/(rank+1)^0.9): the first is on ~1/4 of products.
+const TAGS = [
+  "featured",
+  "bestseller",
+  "new",
+  "sale",
+  "eco",
+  "gift",
+  "kitchen",
+  "home",
+  "outdoor",
+  "travel",
+  "office",
+  "kids",
+  "sport",
+  "garden",
+  "tech",
+  "audio",
+  "fashion",
+  "winter",
+  "summer",
+  "spring",
+  "autumn",
+  "handmade",
+  "premium",
+  "budget",
+  "limited",
+  "bundle",
+  "clearance",
+  "vegan",
+  "recycled",
+  "local",
+  "imported",
+  "classic",
+  "trending",
+  "seasonal",
+  "exclusive",
+  "online",
+  "instore",
+  "fragile",
+  "oversize",
+  "small",
+  "red",
+  "blue",
+  "green",
+  "black",
+  "white",
+  "wood",
+  "metal",
+  "cotton",
+  "leather",
+  "glass",
+];
+const DESCRIPTION_WORDS = [
+  "crafted",
+  "durable",
+  "lightweight",
+  "designed",
+  "daily",
+  "use",
+  "with",
+  "care",
+  "finish",
+  "quality",
+  "materials",
+  "comfortable",
+  "reliable",
+  "perfect",
+  "for",
+  "any",
+  "season",
+  "easy",
+  "clean",
+  "store",
+  "built",
+  "last",
+  "made",
+  "from",
+  "responsibly",
+  "sourced",
+  "components",
+  "tested",
+  "by",
+  "experts",
+];
+const FEATURES = [
+  "Dishwasher safe",
+  "Two year warranty",
+  "Water resistant",
+  "Free returns",
+  "BPA free",
+  "Machine washable",
+  "USB-C charging",
+  "Energy efficient",
+  "Stackable",
+  "Adjustable strap",
+  "Non-slip base",
+  "Recyclable packaging",
+  "Fair trade",
+  "Lifetime support",
+  "Scratch resistant",
+  "Rust proof",
+  "Odor resistant",
+  "Tool-free assembly",
+  "Compact storage",
+  "Child safe",
+  "Heat resistant",
+  "UV protected",
+  "Ergonomic grip",
+  "Quick dry",
+];
+const MATERIALS = [
+  "steel",
+  "oak",
+  "walnut",
+  "cotton",
+  "wool",
+  "linen",
+  "ceramic",
+  "glass",
+  "bamboo",
+  "aluminium",
+];
+const COLORS = ["black", "white", "red", "navy", "olive", "sand", "grey", "teal", "amber", "plum"];
+const TAX_CATEGORIES = ["standard", "reduced", "zero"];
+
+/** The tag and word the scenarios filter and search by. */
+export const COMMON_TAG = TAGS[0];
+export const SEARCH_WORD = "kettle";
+
+const TAG_WEIGHTS = TAGS.map((_, rank) => 1 / (rank + 1) ** 0.9);
+const TAG_TOTAL = TAG_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
+
+function pick(random, list) {
+  return list[Math.floor(random() * list.length)];
+}
+
+function pickTag(random) {
+  let target = random() * TAG_TOTAL;
+  for (let i = 0; i < TAGS.length; i++) {
+    target -= TAG_WEIGHTS[i];
+    if (target <= 0) return TAGS[i];
+  }
+  return TAGS[TAGS.length - 1];
+}
+
+function pickStatus(random) {
+  const r = random();
+  if (r < 0.85) return "active";
+  if (r < 0.93) return "inactive";
+  if (r < 0.97) return "unconfigured";
+  return "archived";
+}
+
+function pickType(random) {
+  const r = random();
+  if (r < 0.7) return "physical";
+  if (r < 0.85) return "digital";
+  return "service";
+}
+
+/** A valid GTIN-13 in the GS1 restricted-circulation range 200–299, unique per index. */
+function gtin13(index) {
+  const body = `2${String(index).padStart(11, "0")}`;
+  let sum = 0;
+  for (let i = body.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) sum += Number(body[i]) * weight;
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+/** amount = round(cost × (100 + markup) / 100), half away from zero, for an integer markup. */
+function amountFromMarkup(cost, markup) {
+  const scaled = cost * (100 + markup);
+  return Math.sign(scaled) * Math.floor((Math.abs(scaled) + 50) / 100);
+}
+
+function price(random, currency) {
+  if (random() < 0.3) {
+    const cost = 100 + Math.floor(random() * 20_000);
+    const markup = 10 + Math.floor(random() * 90);
+    return {
+      currency,
+      amount: amountFromMarkup(cost, markup),
+      compare_at_amount: null,
+      cost_amount: cost,
+      markup_percent: markup,
+    };
+  }
+  const amount = 99 + Math.floor(random() * 50_000);
+  return {
+    currency,
+    amount,
+    compare_at_amount: random() < 0.2 ? amount + 100 + Math.floor(random() * 5000) : null,
+    cost_amount: null,
+    markup_percent: null,
+  };
+}
+
+/**
+ * Yields `count` product rows, oldest first: ids are `prod_` + a ULID whose time part increases
+ * with the index (one second apart, ending one minute before `baseTime`).
+ * Columns: id, org_id, status, type, data, version, created_at, updated_at, created_by, updated_by.
+ */
+export function* products({ count, seed, orgId, keyId, baseTime }) {
+  const random = prng(seed);
+  const start = baseTime - 60_000 - count * 1000;
+  for (let i = 0; i < count; i++) {
+    const time = start + i * 1000;
+    const status = pickStatus(random);
+    const type = pickType(random);
+    const tags = new Set();
+    while (tags.size < 3) tags.add(pickTag(random));
+    const features = new Set();
+    while (features.size < 5) features.add(pick(random, FEATURES));
+    const words = Array.from({ length: 8 + Math.floor(random() * 8) }, () => pick(random, DESCRIPTION_WORDS));
+    // Key order as the app stores ProductFields (zod output order, then the normalised fields).
+    const fields = {
+      name: `${pick(random, ADJECTIVES)} ${pick(random, NOUNS)} ${String.fromCharCode(65 + (i % 26))}${i}`,
+      description: random() < 0.9 ? `${words.join(" ")}.` : null,
+      status,
+      type,
+      schedule_appointment: type === "service" && random() < 0.5,
+      sku: `SKU-${String(i).padStart(8, "0")}`,
+      gtin: type === "physical" && random() < 0.6 ? gtin13(i) : null,
+      tax_category: random() < 0.7 ? pick(random, TAX_CATEGORIES) : null,
+      tax_behavior: random() < 0.8 ? "exclusive" : "inclusive",
+      prices: [price(random, "EUR"), price(random, "USD")],
+      features: [...features],
+      tags: [...tags],
+      props: { material: pick(random, MATERIALS), color: pick(random, COLORS), weight_g: 50 + (i % 5000) },
+      agent_ids: random() < 0.1 ? [`agent_${Math.floor(random() * 100)}`] : [],
+    };
+    const at = new Date(time).toISOString();
+    yield {
+      id: `prod_${ulid(time, random)}`,
+      org_id: orgId,
+      status,
+      type,
+      data: JSON.stringify(fields),
+      version: 1,
+      created_at: at,
+      updated_at: at,
+      created_by: keyId,
+      updated_by: keyId,
+    };
+  }
+}
+
+export const PRODUCT_COLUMNS = [
+  "id",
+  "org_id",
+  "status",
+  "type",
+  "data",
+  "version",
+  "created_at",
+  "updated_at",
+  "created_by",
+  "updated_by",
+];
+
+const quote = (value) =>
+  value === null
+    ? "NULL"
+    : typeof value === "number"
+      ? String(value)
+      : `'${String(value).replaceAll("'", "''")}'`;
+
+/** One multi-row INSERT with literal values (no bound parameters, so no per-statement variable limit). */
+export function insertSql(rows) {
+  const values = rows.map((row) => `(${PRODUCT_COLUMNS.map((column) => quote(row[column])).join(",")})`);
+  return `INSERT INTO products (${PRODUCT_COLUMNS.join(",")}) VALUES ${values.join(",")}`;
+}

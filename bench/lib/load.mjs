@@ -1,0 +1,123 @@
+// One scenario = one autocannon run of fixed duration against 127.0.0.1. Latencies are taken
+// from every response (autocannon's own histogram has 1 ms resolution, too coarse for sub-ms
+// requests), and the Worker's Server-Timing `db` entry is averaged over every 2xx response.
+import autocannon from "autocannon";
+
+const DB_TIMING = /db;dur=([\d.]+);desc="rows_read=(\d+) rows_written=(\d+) queries=(\d+)"/;
+const TOTAL_TIMING = /total;dur=([\d.]+)/;
+
+export function header(headers, name) {
+  const key = Object.keys(headers ?? {}).find((candidate) => candidate.toLowerCase() === name);
+  if (key === undefined) return undefined;
+  const value = headers[key];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+const round = (value, digits = 2) => (value === null ? null : Number(value.toFixed(digits)));
+
+/**
+ * A scenario: { name, method?, path?, headers?, body?, setup?(request) → request,
+ * onResponse?(status, headers, context), okStatuses?: number[] (default 2xx), softStatuses?: number[]
+ * (counted apart, neither ok nor error, e.g. 412) }.
+ */
+function autocannonRequest(scenario, record) {
+  const request = {
+    method: scenario.method ?? "GET",
+    path: scenario.path ?? "/",
+    headers: scenario.headers ?? {},
+  };
+  if (scenario.body !== undefined) request.body = scenario.body;
+  if (scenario.setup) request.setupRequest = (req, context) => scenario.setup(req, context);
+  request.onResponse = (status, _body, context, headers) => {
+    scenario.onResponse?.(status, headers, context);
+    record?.(status, headers);
+  };
+  return request;
+}
+
+async function cannon(base, scenario, { duration, connections }, record, latencies) {
+  const instance = autocannon({
+    url: base,
+    connections,
+    duration,
+    pipelining: 1,
+    timeout: 10,
+    requests: [autocannonRequest(scenario, record)],
+  });
+  if (latencies) instance.on("response", (_client, _status, _bytes, ms) => latencies.push(ms));
+  return await instance;
+}
+
+/** Warms up (not measured), then runs the scenario for `duration` seconds and summarises it. */
+export async function runScenario(base, scenario, { duration, connections, warmup }) {
+  if (warmup > 0) await cannon(base, scenario, { duration: warmup, connections });
+  const latencies = [];
+  const timing = { samples: 0, rowsRead: 0, rowsWritten: 0, queries: 0, dbMs: 0, totalMs: 0 };
+  const record = (status, headers) => {
+    if (status < 200 || status > 299) return;
+    const value = header(headers, "server-timing");
+    const db = value && DB_TIMING.exec(value);
+    if (!db) return;
+    timing.samples += 1;
+    timing.dbMs += Number(db[1]);
+    timing.rowsRead += Number(db[2]);
+    timing.rowsWritten += Number(db[3]);
+    timing.queries += Number(db[4]);
+    const total = TOTAL_TIMING.exec(value);
+    if (total) timing.totalMs += Number(total[1]);
+  };
+  const result = await cannon(base, scenario, { duration, connections }, record, latencies);
+  latencies.sort((a, b) => a - b);
+
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+  );
+  const soft = scenario.softStatuses ?? [];
+  const isOk = (code) =>
+    scenario.okStatuses ? scenario.okStatuses.includes(code) : code >= 200 && code <= 299;
+  let ok = 0;
+  let softCount = 0;
+  let bad = 0;
+  for (const [code, count] of Object.entries(statuses)) {
+    if (isOk(Number(code))) ok += count;
+    else if (soft.includes(Number(code))) softCount += count;
+    else bad += count;
+  }
+  const per = (sum) => (timing.samples > 0 ? sum / timing.samples : null);
+  return {
+    scenario: scenario.name,
+    request: `${scenario.method ?? "GET"} ${scenario.label ?? scenario.path}`,
+    duration_s: result.duration,
+    connections,
+    requests: result.requests.total,
+    rps: round(result.requests.total / result.duration, 1),
+    latency_ms: {
+      p50: round(percentile(latencies, 0.5), 3),
+      p90: round(percentile(latencies, 0.9), 3),
+      p99: round(percentile(latencies, 0.99), 3),
+      max: round(latencies[latencies.length - 1] ?? null, 3),
+    },
+    ok,
+    // non-2xx responses other than the soft ones, plus connection errors and timeouts
+    errors: bad + result.errors,
+    soft_statuses: soft.length > 0 ? softCount : undefined,
+    timeouts: result.timeouts,
+    statuses,
+    server_timing:
+      timing.samples > 0
+        ? {
+            samples: timing.samples,
+            rows_read: round(per(timing.rowsRead)),
+            rows_written: round(per(timing.rowsWritten)),
+            queries: round(per(timing.queries)),
+            db_ms: round(per(timing.dbMs), 3),
+            total_ms: round(per(timing.totalMs), 3),
+          }
+        : null,
+  };
+}

@@ -1,0 +1,52 @@
+// Child processes: wrangler through the Node that runs this script (Node 22), offline.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const WRANGLER = fileURLToPath(
+  new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url),
+);
+
+/** The environment for anything that runs wrangler, miniflare or workerd: no metrics, no Request.cf download. */
+export const OFFLINE_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+};
+
+/** Runs a command to completion (killed after `timeoutMs`); resolves with its exit code and output. */
+export function run(command, args, { timeoutMs = 120_000, cwd = ROOT, env = OFFLINE_ENV } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr });
+    });
+  });
+}
+
+/** Runs wrangler with the given arguments; throws with its output when it fails. */
+export async function wrangler(args, options) {
+  const result = await run(process.execPath, [WRANGLER, ...args], options);
+  if (result.code !== 0) {
+    throw new Error(
+      `wrangler ${args.join(" ")} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,156 @@
+// The Worker under test: the `wrangler deploy --dry-run` bundle run by Miniflare (workerd) with
+// local persistence in a fresh folder, its D1 migrated and seeded through Miniflare's D1 API.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { insertSql } from "./catalog.mjs";
+import { OFFLINE_ENV, ROOT, wrangler } from "./proc.mjs";
+
+/** wrangler.toml as wrangler reads it (compatibility date and flags, vars, binding ids). */
+export async function readWranglerConfig() {
+  Object.assign(process.env, {
+    WRANGLER_SEND_METRICS: OFFLINE_ENV.WRANGLER_SEND_METRICS,
+    CLOUDFLARE_CF_FETCH_ENABLED: OFFLINE_ENV.CLOUDFLARE_CF_FETCH_ENABLED,
+  });
+  const { unstable_readConfig } = await import("wrangler");
+  const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
+  const binding = (list, name) => {
+    const found = list.find((entry) => entry.binding === name);
+    if (!found) throw new Error(`wrangler.toml has no binding ${name}`);
+    return found;
+  };
+  return {
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    vars: { ...config.vars },
+    d1: binding(config.d1_databases, "DB"),
+    kv: binding(config.kv_namespaces, "IDEMPOTENCY"),
+    r2: binding(config.r2_buckets, "IMAGES"),
+  };
+}
+
+/** `wrangler deploy --dry-run --outdir <dir>` (optionally minified); returns the path of index.js. */
+export async function buildBundle(outdir, { minify = false } = {}) {
+  const started = performance.now();
+  await wrangler(["deploy", "--dry-run", "--outdir", outdir, ...(minify ? ["--minify"] : [])]);
+  return { file: join(outdir, "index.js"), ms: performance.now() - started };
+}
+
+/** Starts workerd on 127.0.0.1 (a free port) with the bundle, the bindings and persistence in `persistDir`. */
+export async function startWorker({ bundleFile, bundleDir, persistDir, config, adminToken }) {
+  const started = performance.now();
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      modules: true,
+      scriptPath: bundleFile,
+      modulesRoot: bundleDir,
+      compatibilityDate: config.compatibilityDate,
+      compatibilityFlags: config.compatibilityFlags,
+      d1Databases: { DB: config.d1.database_id },
+      kvNamespaces: { IDEMPOTENCY: config.kv.id },
+      r2Buckets: { IMAGES: config.r2.bucket_name },
+      bindings: { ...config.vars, IMAGE_FETCH_ALLOWED_HOSTS: "", ADMIN_TOKEN: adminToken },
+      resourcePersistencePath: persistDir,
+      cf: false,
+      logRequests: false,
+      telemetry: { enabled: false },
+    }),
+  );
+  try {
+    const url = await mf.ready;
+    return { mf, url: url.origin, startMs: performance.now() - started };
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
+}
+
+/** Applies migrations/*.sql in name order, each file one D1 batch (a transaction). */
+export async function applyMigrations(db) {
+  const dir = join(ROOT, "migrations");
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith(".sql"))
+    .sort();
+  for (const file of files) {
+    const statements = readFileSync(join(dir, file), "utf8")
+      .split("--> statement-breakpoint")
+      .map((statement) => statement.trim())
+      .filter(Boolean);
+    await db.batch(statements.map((statement) => db.prepare(statement)));
+  }
+  return files;
+}
+
+async function call(base, path, { token, method = "GET", body } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+/** An org and a secret key (product.edit) made through the admin API. */
+export async function createOrgAndKey(base, adminToken) {
+  const org = await call(base, "/v1/admin/orgs", {
+    token: adminToken,
+    method: "POST",
+    body: { name: "Benchmark" },
+  });
+  if (org.status !== 201) throw new Error(`POST /v1/admin/orgs: ${org.status} ${org.text}`);
+  const key = await call(base, "/v1/admin/api_keys", {
+    token: adminToken,
+    method: "POST",
+    body: { name: "benchmark", org_ids: [org.json.id], type: "secret", scopes: ["product.edit"] },
+  });
+  if (key.status !== 201) throw new Error(`POST /v1/admin/api_keys: ${key.status} ${key.text}`);
+  return { orgId: org.json.id, keyId: key.json.id, key: key.json.key };
+}
+
+// D1 refuses statements over 100 KB (SQLITE_TOOBIG), so rows are packed into INSERTs of at most
+// ~90 KB each, and STATEMENTS_PER_BATCH of them go in one db.batch (one transaction, one round trip).
+const MAX_STATEMENT_BYTES = 90_000;
+const STATEMENTS_PER_BATCH = 40;
+
+/** Inserts the rows with multi-row INSERTs; the migrations' triggers fill product_lookups and products_fts. */
+export async function seedD1(db, rows) {
+  const started = performance.now();
+  const ids = [];
+  let pending = [];
+  let pendingBytes = 0;
+  let statements = [];
+  let statementCount = 0;
+  const flushBatch = async () => {
+    if (statements.length === 0) return;
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+    statementCount += statements.length;
+    statements = [];
+  };
+  for (const row of rows) {
+    const bytes = row.data.length + 220;
+    if (pending.length > 0 && pendingBytes + bytes > MAX_STATEMENT_BYTES) {
+      statements.push(insertSql(pending));
+      pending = [];
+      pendingBytes = 0;
+      if (statements.length === STATEMENTS_PER_BATCH) await flushBatch();
+    }
+    pending.push(row);
+    pendingBytes += bytes;
+    ids.push(row.id);
+  }
+  if (pending.length > 0) statements.push(insertSql(pending));
+  await flushBatch();
+  const ms = performance.now() - started;
+  const counted = await db.prepare("SELECT count(*) AS n FROM products").first("n");
+  if (counted !== ids.length) throw new Error(`seeded ${ids.length} products but D1 counts ${counted}`);
+  return { ids, ms, statements: statementCount };
+}
