@@ -18,6 +18,11 @@ field of an \`invalid_data\` error by its path in the body (\`prices[0].currency
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
 
+## Read your writes
+Every response that touched the database carries \`D1-Bookmark\`. Send it back as a \`D1-Bookmark\`
+request header and the request sees at least what that response saw, even when a read replica
+serves it.
+
 ## Concurrency
 Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`PATCH\` and \`DELETE\` honour
 \`If-Match\` (\`412 precondition_failure\` with \`current_version\` when it does not match); \`GET\` honours
