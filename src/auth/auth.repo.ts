@@ -39,9 +39,12 @@ function forgetKey(id: string) {
   for (const [hash, entry] of keyCache) if (entry.key.id === id) keyCache.delete(hash);
 }
 
+/** Inserts the org; an org with this id already (a retried idempotent create) is returned as it is. */
 export async function insertOrg(db: Database, org: OrgRow): Promise<OrgRow> {
-  await db.insert(orgs).values(org);
-  return org;
+  const [inserted] = await db.insert(orgs).values(org).onConflictDoNothing().returning();
+  if (inserted) return inserted;
+  const [existing] = await db.select().from(orgs).where(eq(orgs.id, org.id)).limit(1);
+  return existing ?? org;
 }
 
 export function listOrgs(db: Database) {
