@@ -18,6 +18,23 @@ field of an \`invalid_data\` error by its path in the body (\`prices[0].currency
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
 
+## Idempotency
+Send \`Idempotency-Key: <key>\` (1–255 printable ASCII characters, raw or as an RFC 8941 quoted string) on any
+\`POST\` or \`PATCH\` to make a retry safe. Keys belong to the API key that sent them and live **24 hours from
+first use**; after that the same key starts a new request. A retry with the same method, path, \`Org-Id\`,
+\`API-Version\` and body (compared as canonical JSON: key order does not matter) gets the first response
+again, byte for byte, with its status, \`Location\`, \`ETag\` and \`Request-Id\`, plus
+\`Idempotent-Replayed: true\`. Any response is kept once the request was handled, errors included, except
+those decided before it was (\`400 invalid_data\`, \`invalid_json\`, \`401\`, \`403\`, \`413\`, \`415\`, \`429\`):
+correct the request and send it again with the same key. The same key with another request is
+\`422 idempotency_key_reused\`; while the first request still runs, \`409 idempotency_key_in_use\` with
+\`Retry-After: 1\`. Concurrent and retried requests with one key create at most one product.
+
+## Read your writes
+Every response that touched the database carries \`D1-Bookmark\`. Send it back as a \`D1-Bookmark\`
+request header and the request sees at least what that response saw, even when a read replica
+serves it.
+
 ## Concurrency
 Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`PATCH\` and \`DELETE\` honour
 \`If-Match\` (\`412 precondition_failure\` with \`current_version\` when it does not match); \`GET\` honours

@@ -25,5 +25,7 @@ export type AppEnv = {
     auth: Auth;
     /** The parsed JSON body, set by the jsonBody middleware. */
     body: unknown;
+    /** Set while a request holds an Idempotency-Key claim: it names what the request creates. */
+    idempotencyClaimId?: string;
   };
 };

@@ -1,7 +1,9 @@
 import { createApp } from "./app";
+import { sweep } from "./scheduled";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(sweep(env)),
 } satisfies ExportedHandler<Env>;

@@ -113,6 +113,21 @@ describe("authentication", () => {
     await expectError(await admin(`/api_keys/${id}`, { method: "DELETE" }), 404, "not_found");
   });
 
+  it("a key revoked elsewhere (another isolate, straight in D1) stops working within 1 second", async () => {
+    const org = await createOrg("Revoked elsewhere");
+    const { id, key } = await createKey([org]);
+    expect((await api("/v1/products", { key })).status).toBe(200);
+    // Within the second the key is this isolate's copy: /v1/currencies then touches no D1 at all.
+    const cached = await api("/v1/currencies", { key });
+    expect(cached.status).toBe(200);
+    expect(cached.headers.get("Server-Timing")).toBeNull();
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?")
+      .bind(new Date().toISOString(), id)
+      .run();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expectUnauthorized(await api("/v1/products", { key }));
+  });
+
   it("revoking an unknown key id is 404", async () => {
     await expectError(await admin(`/api_keys/key_${"0".repeat(26)}`, { method: "DELETE" }), 404, "not_found");
   });

@@ -1,5 +1,6 @@
 import * as authRepo from "../auth/auth.repo";
 import type { Scope } from "../env";
+import { resourceId } from "../idempotency/idempotency.middleware";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -15,7 +16,7 @@ const toOrg = (row: authRepo.OrgRow) => ({
 
 export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => {
   const org = await authRepo.insertOrg(c.var.db, {
-    id: newId("org"),
+    id: resourceId(c, "org"),
     name: c.req.valid("json").name,
     createdAt: new Date().toISOString(),
   });

@@ -1,10 +1,15 @@
+import { idempotency } from "../idempotency/idempotency.middleware";
 import { createRouter } from "../shared/router";
 import * as handlers from "./admin.handlers";
 import { requireAdmin } from "./admin.middleware";
 import * as routes from "./admin.routes";
 
 const router = createRouter();
-router.use("*", requireAdmin);
+router.use(
+  "*",
+  requireAdmin,
+  idempotency(() => "admin"),
+);
 
 export const admin = router
   .openapi(routes.createOrg, handlers.createOrg)

@@ -77,3 +77,27 @@ export const productLookups = sqliteTable(
     index("product_lookups_product_idx").on(table.productId),
   ],
 );
+
+/**
+ * The claim that serialises requests with one Idempotency-Key (per api key): KV holds the stored
+ * responses but has no atomic operation, so who runs the handler is decided here. `claim_id` (a
+ * ULID) also names what the request creates, so a retry of a request that died after its write
+ * finds that write instead of making a second one.
+ */
+export const idempotencyClaims = sqliteTable(
+  "idempotency_claims",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    claimId: text("claim_id").notNull(),
+    // Epoch ms. The key's lifetime runs from createdAt; lockedUntil is set while a request holds
+    // the claim (a request that died loses it then) and null once its response is stored.
+    createdAt: integer("created_at").notNull(),
+    lockedUntil: integer("locked_until"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.scope, table.key] }),
+    index("idempotency_claims_created_idx").on(table.createdAt),
+  ],
+);

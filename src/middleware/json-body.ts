@@ -4,7 +4,7 @@ import { ApiError } from "../lib/errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? Number.NaN);
   const tooLarge = () =>
     new ApiError("payload_too_large", { message: `The JSON body is over ${maxBytes} bytes (1 MiB).` });

@@ -33,7 +33,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const session = openSession(c);
   c.set("db", createDb(session, dbStats));
   await next();
-  c.res.headers.set("Request-Id", c.var.requestId);
+  // A replayed idempotent response keeps the Request-Id of the request that did the work.
+  if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.var.requestId);
   c.res.headers.set("API-Version", c.var.apiVersion ?? LATEST_API_VERSION);
   if (dbStats.queries > 0) {
     const bookmark = session.getBookmark();

@@ -1,10 +1,15 @@
 import { authenticate } from "../auth/auth.middleware";
+import { idempotency } from "../idempotency/idempotency.middleware";
 import { createRouter } from "../shared/router";
 import * as handlers from "./products.handlers";
 import * as routes from "./products.routes";
 
 const router = createRouter();
-router.use("*", authenticate());
+router.use(
+  "*",
+  authenticate(),
+  idempotency((c) => c.var.auth.keyId),
+);
 
 export const products = router
   .openapi(routes.createProduct, handlers.create)

@@ -1,9 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { resourceId } from "../idempotency/idempotency.middleware";
 import { ApiError, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
-import { newId, ulidCeiling, ulidFloor } from "../lib/ids";
+import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { mergePatch } from "../lib/merge-patch";
 import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
@@ -40,7 +41,7 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
   const { db, auth } = c.var;
   const fields = fieldsOrThrow(c.req.valid("json"));
   const now = Date.now();
-  const id = newId("prod", now);
+  const id = resourceId(c, "prod", now);
   const row = rowOrThrow(
     id,
     await repo.insertProduct(db, {

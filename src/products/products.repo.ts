@@ -13,9 +13,12 @@ export type WriteResult =
   | { duplicate: Duplicate };
 
 /** drizzle wraps D1's error ("Failed query: …"), so the constraint's message is in the cause chain. */
-function isUniqueViolation(error: unknown): boolean {
+function isUniqueViolation(
+  error: unknown,
+  index: "product_lookups" | "products.id" = "product_lookups",
+): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (/UNIQUE constraint failed: product_lookups/.test(cause.message)) return true;
+    if (cause.message.includes(`UNIQUE constraint failed: ${index}`)) return true;
   }
   return false;
 }
@@ -70,6 +73,11 @@ export async function insertProduct(
       .returning();
     return { row: row as ProductRow };
   } catch (error) {
+    if (isUniqueViolation(error, "products.id")) {
+      // The id came from an idempotency claim: an earlier run of this request created it.
+      const existing = await findProduct(db, values.orgId, values.id);
+      if (existing) return { row: existing };
+    }
     if (!isUniqueViolation(error)) throw error;
     return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
   }
