@@ -149,6 +149,26 @@ function scenarios(stack, { ids, key }) {
       expect: (body) => body.object === "product" && body.version === 1,
     },
     {
+      // the create above with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
+      name: "create-keyed",
+      method: "POST",
+      path: "/v1/products",
+      label: "/v1/products (Idempotency-Key)",
+      headers: { ...auth, "Content-Type": "application/json" },
+      setup: (req) => ({
+        ...req,
+        headers: { ...req.headers, "Idempotency-Key": `bench-${process.pid}-${++created}` },
+        body: JSON.stringify({
+          name: `Benchmark item ${created}`,
+          prices: [
+            { currency: "EUR", amount: 1299 },
+            { currency: "USD", amount: 1499 },
+          ],
+        }),
+      }),
+      expect: (body) => body.object === "product" && body.version === 1,
+    },
+    {
       name: "patch",
       method: "PATCH",
       path: `/v1/products/${ids[0]}`,
