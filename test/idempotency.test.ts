@@ -216,7 +216,7 @@ describe("the header", () => {
     ["empty", ""],
     ["256 characters", "k".repeat(256)],
     ["quoted 256 characters", `"${"k".repeat(256)}"`],
-    ["non-ASCII", "clé"],
+    ["a tab inside", "a\tb"],
     ["an unterminated quoted string", '"abc'],
     ["a quoted string with a bare backslash", '"a\\b"'],
     ["empty quoted", '""'],
@@ -345,5 +345,30 @@ describe("lifetime", () => {
     };
     expect(await count(expired)).toBe(0);
     expect(await count(live)).toBe(1);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("lists Idempotency-Key and its errors on every POST and PATCH", async () => {
+    type Operation = { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> };
+    const doc = (await (await api("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const writes = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([method]) => method === "post" || method === "patch")
+        .map(([method, operation]) => [`${method} ${path}`, operation] as const),
+    );
+    expect(writes.length).toBeGreaterThanOrEqual(4);
+    for (const [name, operation] of writes) {
+      expect(
+        operation.parameters?.some(
+          (parameter) => parameter.name === "idempotency-key" && parameter.in === "header",
+        ),
+        name,
+      ).toBe(true);
+      for (const status of ["400", "409", "422"])
+        expect(operation.responses[status], `${name} ${status}`).toBeDefined();
+    }
   });
 });

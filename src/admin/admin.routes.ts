@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody } from "../middleware/json-body";
-import { errorResponses, IdParam } from "../shared/schemas";
+import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
 import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, RevokedApiKey } from "./admin.schemas";
 
 const tags = ["Admin"];
@@ -21,10 +21,13 @@ export const createOrg = createRoute({
   security,
   summary: "Create an org",
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: OrgInput } } } },
+  request: {
+    headers: IdempotencyHeader,
+    body: { required: true, content: { "application/json": { schema: OrgInput } } },
+  },
   responses: {
     201: { description: "The org.", content: { "application/json": { schema: Org } } },
-    ...errorResponses(...bodyErrors, "not_found"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found"),
   },
 });
 
@@ -50,10 +53,13 @@ export const createApiKey = createRoute({
   summary: "Create an API key",
   description: "The key is in this response only; just its SHA-256 hash is stored.",
   middleware: [jsonBody()] as const,
-  request: { body: { required: true, content: { "application/json": { schema: ApiKeyInput } } } },
+  request: {
+    headers: IdempotencyHeader,
+    body: { required: true, content: { "application/json": { schema: ApiKeyInput } } },
+  },
   responses: {
     201: { description: "The key.", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(...bodyErrors, "not_found"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found"),
   },
 });
 

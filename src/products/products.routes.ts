@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/auth.middleware";
 import { jsonBody } from "../middleware/json-body";
-import { errorResponses, IdParam } from "../shared/schemas";
+import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
 import {
   DeletedProduct,
   Product,
@@ -53,13 +53,16 @@ export const createProduct = createRoute({
   security,
   summary: "Create a product",
   middleware: [requireScope("product.edit"), jsonBody({ ignoreFields: READ_ONLY_FIELDS })] as const,
-  request: { body: { required: true, content: { "application/json": { schema: ProductInput } } } },
+  request: {
+    headers: IdempotencyHeader,
+    body: { required: true, content: { "application/json": { schema: ProductInput } } },
+  },
   responses: {
     201: productResponse("The product.", {
       ...etagHeader,
       Location: { schema: { type: "string" }, description: "/v1/products/{id}" },
     }),
-    ...errorResponses(...writeErrors),
+    ...errorResponses(...writeErrors, ...idempotencyErrors),
   },
 });
 
@@ -146,7 +149,7 @@ export const patchProduct = createRoute({
   ] as const,
   request: {
     params: ProductId,
-    headers: ifMatch,
+    headers: ifMatch.extend(IdempotencyHeader.shape),
     body: {
       required: true,
       content: { "application/merge-patch+json": mergePatchBody, "application/json": mergePatchBody },
@@ -154,7 +157,7 @@ export const patchProduct = createRoute({
   },
   responses: {
     200: productResponse("The product."),
-    ...errorResponses(...writeErrors, "not_found", "precondition_failure"),
+    ...errorResponses(...writeErrors, ...idempotencyErrors, "not_found", "precondition_failure"),
   },
 });
 

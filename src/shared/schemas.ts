@@ -77,3 +77,19 @@ export const ListMeta = {
 
 export const IdParam = (name: string, example: string) =>
   z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example, description: name }) });
+
+/** The Idempotency-Key request header of every POST and PATCH (the idempotency middleware reads it). */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({
+    description:
+      "1–255 printable ASCII characters (raw, or an RFC 8941 quoted string). A retry with the same key and request gets the first response again, with `Idempotent-Replayed: true`; keys live 24 h from first use.",
+    example: "5b9b2f36-7f0e-4c4a-9a53-6f2d3f0f9b1e",
+  }),
+});
+
+/** The error keys the idempotency middleware adds to a POST or PATCH. */
+export const idempotencyErrors = [
+  "invalid_idempotency_key",
+  "idempotency_key_in_use",
+  "idempotency_key_reused",
+] as const;
