@@ -4,7 +4,8 @@ import { deleteExpiredClaims } from "./idempotency/idempotency.repo";
 
 /** The cron trigger (wrangler.toml): every sweep of data past its lifetime, in one place. */
 export async function sweep(env: Env, now = Date.now()): Promise<{ idempotency_claims: number }> {
-  const db = createDb(env.DB.withSession("first-primary"), newDbStats());
+  const session = env.DB.withSession("first-primary");
+  const db = createDb(() => session, newDbStats());
   const idempotencyClaims = await deleteExpiredClaims(db, now - IDEMPOTENCY_LIFETIME_MS);
   const swept = { idempotency_claims: idempotencyClaims };
   console.log(JSON.stringify({ level: "info", event: "sweep", ...swept }));

@@ -27,11 +27,16 @@ function recordingD1(seen: Statement[]): D1DatabaseSession {
 
 async function plansOf(filters: repo.ProductFilters, after?: repo.Position): Promise<string[]> {
   const seen: Statement[] = [];
-  await repo.listProducts(createDb(recordingD1(seen), newDbStats()), "org_plan", filters, {
-    limit: 20,
-    ascending: false,
-    after,
-  });
+  await repo.listProducts(
+    createDb(() => recordingD1(seen), newDbStats()),
+    "org_plan",
+    filters,
+    {
+      limit: 20,
+      ascending: false,
+      after,
+    },
+  );
   expect(seen).toHaveLength(1);
   const [{ sql, params }] = seen as [Statement];
   const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)

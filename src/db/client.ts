@@ -8,7 +8,8 @@ export const newDbStats = (): DbStats => ({ queries: 0, rowsRead: 0, rowsWritten
 
 export type Database = ReturnType<typeof createDb>;
 
-export function createDb(d1: D1DatabaseSession, stats: DbStats) {
+/** `d1` is called at the first query, so that a request that never queries opens no D1 session. */
+export function createDb(d1: () => D1DatabaseSession, stats: DbStats) {
   return drizzle(meteredD1(d1, stats), { schema });
 }
 
@@ -66,11 +67,11 @@ class MeteredStatement {
 }
 
 /** Only what drizzle calls: a D1 session (Sessions API) has just prepare and batch. */
-function meteredD1(d1: D1DatabaseSession, stats: DbStats): D1Database {
+function meteredD1(d1: () => D1DatabaseSession, stats: DbStats): D1Database {
   const metered = {
-    prepare: (query: string) => new MeteredStatement(d1.prepare(query), stats),
+    prepare: (query: string) => new MeteredStatement(d1().prepare(query), stats),
     batch: (statements: MeteredStatement[]) =>
-      timed(stats, () => d1.batch(statements.map((statement) => statement.inner))),
+      timed(stats, () => d1().batch(statements.map((statement) => statement.inner))),
   };
   return metered as unknown as D1Database;
 }

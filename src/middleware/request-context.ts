@@ -30,14 +30,17 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", newId("req"));
   c.set("startedAt", startedAt);
   c.set("dbStats", dbStats);
-  const session = openSession(c);
-  c.set("db", createDb(session, dbStats));
+  let session: D1DatabaseSession | undefined;
+  c.set(
+    "db",
+    createDb(() => (session ??= openSession(c)), dbStats),
+  );
   await next();
   // A replayed idempotent response keeps the Request-Id of the request that did the work.
   if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.var.requestId);
   c.res.headers.set("API-Version", c.var.apiVersion ?? LATEST_API_VERSION);
   if (dbStats.queries > 0) {
-    const bookmark = session.getBookmark();
+    const bookmark = session?.getBookmark();
     if (bookmark) c.res.headers.set("D1-Bookmark", bookmark);
     const total = performance.now() - startedAt;
     c.res.headers.append(
