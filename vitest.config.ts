@@ -14,6 +14,10 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // The same zod as the Worker bundle (wrangler.toml [alias]), so that the tests run what ships.
+    resolve: {
+      alias: [{ find: /^zod$/, replacement: path.join(import.meta.dirname, "src/lib/zod/index.js") }],
+    },
     test: {
       setupFiles: ["./test/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
