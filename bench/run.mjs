@@ -112,6 +112,27 @@ function scenarios(stack, { ids, key }) {
   const versions = new Map();
   let created = 0;
   let patched = 0;
+  const create = (name, { idempotent = false }) => ({
+    name,
+    method: "POST",
+    path: "/v1/products",
+    label: idempotent ? "/v1/products (Idempotency-Key)" : undefined,
+    headers: { ...auth, "Content-Type": "application/json" },
+    setup: (req) => ({
+      ...req,
+      headers: idempotent
+        ? { ...req.headers, "Idempotency-Key": `bench-${process.pid}-${created + 1}` }
+        : req.headers,
+      body: JSON.stringify({
+        name: `Benchmark item ${++created}`,
+        prices: [
+          { currency: "EUR", amount: 1299 },
+          { currency: "USD", amount: 1499 },
+        ],
+      }),
+    }),
+    expect: (body) => body.object === "product" && body.version === 1,
+  });
   list.push(
     {
       name: "list-filtered",
@@ -131,43 +152,9 @@ function scenarios(stack, { ids, key }) {
         body.data.length > 0 &&
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
     },
-    {
-      name: "create",
-      method: "POST",
-      path: "/v1/products",
-      headers: { ...auth, "Content-Type": "application/json" },
-      setup: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          name: `Benchmark item ${++created}`,
-          prices: [
-            { currency: "EUR", amount: 1299 },
-            { currency: "USD", amount: 1499 },
-          ],
-        }),
-      }),
-      expect: (body) => body.object === "product" && body.version === 1,
-    },
-    {
-      // the create above with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
-      name: "create-keyed",
-      method: "POST",
-      path: "/v1/products",
-      label: "/v1/products (Idempotency-Key)",
-      headers: { ...auth, "Content-Type": "application/json" },
-      setup: (req) => ({
-        ...req,
-        headers: { ...req.headers, "Idempotency-Key": `bench-${process.pid}-${++created}` },
-        body: JSON.stringify({
-          name: `Benchmark item ${created}`,
-          prices: [
-            { currency: "EUR", amount: 1299 },
-            { currency: "USD", amount: 1499 },
-          ],
-        }),
-      }),
-      expect: (body) => body.object === "product" && body.version === 1,
-    },
+    create("create", {}),
+    // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
+    create("create-keyed", { idempotent: true }),
     {
       name: "patch",
       method: "PATCH",
