@@ -6,6 +6,7 @@ import { admin } from "./admin";
 import { currencies } from "./currencies";
 import { API_DESCRIPTION } from "./docs";
 import type { AppEnv } from "./env";
+import { images } from "./images";
 import { ApiError, type ErrorKey } from "./lib/errors";
 import { API_VERSIONS, apiVersion, LATEST_API_VERSION } from "./middleware/api-version";
 import { MAX_JSON_BYTES } from "./middleware/json-body";
@@ -105,6 +106,7 @@ export function createApp() {
   app.route("/v1/products", products);
   app.route("/v1/currencies", currencies);
   app.route("/v1/admin", admin);
+  app.route("/images", images);
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

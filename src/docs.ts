@@ -62,4 +62,5 @@ orders by when the product was first indexed, which is its creation order.
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
 | \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
+| image | 10 MiB (\`413\`); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
 `;

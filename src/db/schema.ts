@@ -44,6 +44,9 @@ export const products = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
+    // The product's images as the API shows them (JSON array by position), kept by triggers on
+    // `images`, so that reading a product stays one row.
+    images: text("images").notNull().default("[]"),
     totalScans: integer("total_scans").notNull().default(0),
     lastScannedAt: text("last_scanned_at"),
   },
@@ -99,5 +102,30 @@ export const idempotencyClaims = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.scope, table.key] }),
     index("idempotency_claims_created_idx").on(table.createdAt),
+  ],
+);
+
+/** One stored image of a product; its bytes are the R2 object `r2_key`. */
+export const images = sqliteTable(
+  "images",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    productId: text("product_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    sourceUrl: text("source_url"),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    sha256: text("sha256").notNull(),
+    alt: text("alt"),
+    position: integer("position").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    // The same bytes are stored once per product.
+    uniqueIndex("images_product_sha256_unique").on(table.productId, table.sha256),
+    index("images_product_position_idx").on(table.productId, table.position),
   ],
 );

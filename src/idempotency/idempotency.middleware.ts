@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { sha256Hex } from "../lib/crypto";
+import { sha256Hex, sha256HexOfBytes } from "../lib/crypto";
 import { ApiError, type ErrorKey } from "../lib/errors";
 import { type IdPrefix, newId, ulid } from "../lib/ids";
 import { readCapped } from "../middleware/json-body";
@@ -82,12 +82,12 @@ async function fingerprintOf(c: Context<AppEnv>): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-  const text = new TextDecoder().decode(bytes);
   let body: string;
   try {
-    body = `json:${canonicalJson(JSON.parse(text))}`;
+    body = `json:${canonicalJson(JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes)))}`;
   } catch {
-    body = `bytes:${text}`;
+    // not JSON (an image upload, or a body the route will refuse): its exact bytes
+    body = `bytes:${await sha256HexOfBytes(bytes)}`;
   }
   const parts = [c.req.method, c.req.path, c.req.header("Org-Id") ?? "", c.var.apiVersion, body];
   return sha256Hex(JSON.stringify(parts));

@@ -1,9 +1,11 @@
 const encoder = new TextEncoder();
 
-export async function sha256Hex(input: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(input));
+export async function sha256HexOfBytes(input: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", input);
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+
+export const sha256Hex = (input: string) => sha256HexOfBytes(encoder.encode(input));
 
 /** Compares two secrets in constant time (hashing first makes the lengths equal). */
 export async function timingSafeEqualText(a: string, b: string): Promise<boolean> {

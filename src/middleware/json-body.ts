@@ -7,7 +7,7 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? Number.NaN);
   const tooLarge = () =>
-    new ApiError("payload_too_large", { message: `The JSON body is over ${maxBytes} bytes (1 MiB).` });
+    new ApiError("payload_too_large", { message: `The body is over ${maxBytes} bytes.` });
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];

@@ -1,5 +1,7 @@
 import { authenticate } from "../auth/auth.middleware";
 import { idempotency } from "../idempotency/idempotency.middleware";
+import * as imageHandlers from "../images/images.handlers";
+import * as imageRoutes from "../images/images.routes";
 import { createRouter } from "../shared/router";
 import * as handlers from "./products.handlers";
 import * as routes from "./products.routes";
@@ -17,4 +19,7 @@ export const products = router
   .openapi(routes.getProduct, handlers.get)
   .openapi(routes.replaceProduct, handlers.replace)
   .openapi(routes.patchProduct, handlers.patch)
-  .openapi(routes.deleteProduct, handlers.remove);
+  .openapi(routes.deleteProduct, handlers.remove)
+  .openapi(imageRoutes.uploadImage, imageHandlers.upload)
+  .openapi(imageRoutes.updateImage, imageHandlers.update)
+  .openapi(imageRoutes.deleteImage, imageHandlers.remove);

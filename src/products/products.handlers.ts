@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { resourceId } from "../idempotency/idempotency.middleware";
+import { imageKey } from "../images/images.repo";
 import { ApiError, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
@@ -13,6 +14,7 @@ import {
   type ProductFields,
   type ProductRow,
   resolveProductFields,
+  storedImages,
   toProduct,
   writableFields,
 } from "./products.model";
@@ -35,7 +37,10 @@ function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
   throw new ApiError(result.duplicate === "sku" ? "duplicate_sku" : "duplicate_gtin");
 }
 
-const productHeaders = (row: ProductRow) => ({ ETag: etag(row.version) });
+export const productHeaders = (row: ProductRow) => ({ ETag: etag(row.version) });
+
+/** Where this API is served from, for absolute image urls. */
+export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 export const create: AppRouteHandler<typeof routes.createProduct> = async (c) => {
   const { db, auth } = c.var;
@@ -52,15 +57,19 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
       createdBy: auth.keyId,
     }),
   );
-  return c.json(toProduct(row), 201, { ...productHeaders(row), Location: `/v1/products/${row.id}` });
+  return c.json(toProduct(row, originOf(c)), 201, {
+    ...productHeaders(row),
+    Location: `/v1/products/${row.id}`,
+  });
 };
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const row = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
   if (!row) throw notFound(id);
-  if (noneMatch(c.req.header("If-None-Match"), row.version)) return c.body(null, 304, productHeaders(row));
-  return c.json(toProduct(row), 200, productHeaders(row));
+  if (noneMatch(c.req.header("If-None-Match"), etag(row.version)))
+    return c.body(null, 304, productHeaders(row));
+  return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
 /**
@@ -108,7 +117,7 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
   const { id } = c.req.valid("param");
   const fields = fieldsOrThrow(c.req.valid("json"));
   const row = await writeProduct(c, id, fields);
-  return c.json(toProduct(row), 200, productHeaders(row));
+  return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
@@ -118,7 +127,7 @@ export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
     if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
     return fieldsOrThrow(parsed.data);
   });
-  return c.json(toProduct(row), 200, productHeaders(row));
+  return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
 export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) => {
@@ -131,6 +140,9 @@ export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) =>
   );
   if ("notFound" in result) throw notFound(id);
   if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  // The image rows went with the product (a trigger); their bytes go now.
+  const keys = storedImages(result.deleted).map((image) => imageKey(result.deleted.orgId, id, image.id));
+  if (keys.length > 0) await c.env.IMAGES.delete(keys);
   return c.json({ id, object: "product" as const, deleted: true as const }, 200);
 };
 
@@ -202,7 +214,7 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   return c.json(
     {
       object: "list" as const,
-      data: page.map(toProduct),
+      data: page.map((row) => toProduct(row, originOf(c))),
       has_more: hasMore,
       next_cursor: hasMore ? encodeCursor(search ? { seq: last.seq } : { id: last.id }) : null,
     },

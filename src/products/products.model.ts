@@ -97,8 +97,24 @@ export function resolveProductFields(
   };
 }
 
-/** The API representation of a stored product. */
-export function toProduct(row: ProductRow) {
+/** An image as products.images keeps it (see migration 0004). */
+export type StoredImage = {
+  id: string;
+  source_url: string | null;
+  content_type: string;
+  size_bytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  alt: string | null;
+  position: number;
+  created_at: string;
+};
+
+export const storedImages = (row: Pick<ProductRow, "images">) => JSON.parse(row.images) as StoredImage[];
+
+/** The API representation of a stored product; `origin` makes the image urls absolute. */
+export function toProduct(row: ProductRow, origin: string) {
   const fields = JSON.parse(row.data) as ProductFields;
   return {
     id: row.id,
@@ -120,7 +136,20 @@ export function toProduct(row: ProductRow) {
     tags: fields.tags,
     props: fields.props,
     agent_ids: fields.agent_ids,
-    images: [] as { id: string }[],
+    images: storedImages(row).map((image) => ({
+      id: image.id,
+      object: "image" as const,
+      url: `${origin}/images/${image.id}`,
+      source_url: image.source_url,
+      content_type: image.content_type,
+      size_bytes: image.size_bytes,
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+      alt: image.alt,
+      position: image.position,
+      created_at: image.created_at,
+    })),
     total_scans: row.totalScans,
     last_scanned_at: row.lastScannedAt,
     version: row.version,

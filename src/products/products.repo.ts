@@ -160,12 +160,12 @@ export async function deleteProduct(
   orgId: string,
   id: string,
   condition: VersionCondition,
-): Promise<{ deleted: true } | { notFound: true } | { versionMismatch: number }> {
-  const rows = await db
+): Promise<{ deleted: ProductRow } | { notFound: true } | { versionMismatch: number }> {
+  const [row] = await db
     .delete(products)
     .where(and(eq(products.id, id), eq(products.orgId, orgId), versionFilter(condition)))
-    .returning({ id: products.id });
-  if (rows.length > 0) return { deleted: true };
+    .returning();
+  if (row) return { deleted: row };
   const miss = await explainMiss(db, orgId, id, condition);
   return "versionMismatch" in miss ? miss : { notFound: true };
 }

@@ -13,19 +13,19 @@ import {
 
 const tags = ["Products"];
 const security = [{ bearer: [] }];
-const ProductId = IdParam("Product id", "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK");
+export const ProductId = IdParam("Product id", "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK");
 
-const etagHeader = {
+export const etagHeader = {
   ETag: { schema: { type: "string" as const }, description: 'Strong ETag: `"<version>"`.' },
 };
-const ifMatch = z.object({
+export const ifMatch = z.object({
   "if-match": z
     .string()
     .optional()
     .openapi({ description: 'Apply only at this version: `"<version>"`, a list, or `*`.' }),
 });
 
-const authErrors = ["unauthorized", "forbidden", "org_required", "unsupported_api_version"] as const;
+export const authErrors = ["unauthorized", "forbidden", "org_required", "unsupported_api_version"] as const;
 const writeErrors = [
   ...authErrors,
   "invalid_data",
@@ -36,7 +36,7 @@ const writeErrors = [
   "duplicate_gtin",
 ] as const;
 
-const productResponse = (
+export const productResponse = (
   description: string,
   headers: Record<string, { schema: { type: "string" }; description: string }> = etagHeader,
 ) => ({

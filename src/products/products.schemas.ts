@@ -143,6 +143,26 @@ const Price = z
   })
   .openapi("Price");
 
+export const Image = z
+  .object({
+    id: z.string().openapi({ example: "img_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
+    object: z.literal("image"),
+    url: z.string().openapi({ description: "Absolute URL of GET /images/{id}." }),
+    source_url: z
+      .string()
+      .nullable()
+      .openapi({ description: "The URL it was fetched from; null for an upload." }),
+    content_type: z.string().openapi({ example: "image/png", description: "Sniffed from the bytes." }),
+    size_bytes: z.int(),
+    width: z.int(),
+    height: z.int(),
+    sha256: z.string(),
+    alt: z.string().nullable(),
+    position: z.int(),
+    created_at: Timestamp,
+  })
+  .openapi("Image");
+
 export const Product = z
   .object({
     id: z.string().openapi({ example: "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
@@ -164,7 +184,9 @@ export const Product = z
     tags: z.array(z.string()),
     props: z.record(z.string(), z.unknown()),
     agent_ids: z.array(z.string()),
-    images: z.array(z.object({ id: z.string() })).openapi({ description: "Read-only." }),
+    images: z
+      .array(Image)
+      .openapi({ description: "Read-only: add them with POST /v1/products/{id}/images." }),
     total_scans: z.int(),
     last_scanned_at: Timestamp.nullable(),
     version: z.int(),

@@ -17,11 +17,11 @@ export function parseIfMatch(header: string | undefined): VersionCondition {
   return { versions };
 }
 
-/** If-None-Match, compared weakly as RFC 9110 says. */
-export function noneMatch(header: string | undefined, version: number): boolean {
+/** If-None-Match against the current entity tag (`"…"`), compared weakly as RFC 9110 says. */
+export function noneMatch(header: string | undefined, current: string): boolean {
   if (header === undefined) return false;
   if (header.trim() === "*") return true;
-  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag(version));
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === current);
 }
 
 export const preconditionFailed = (currentVersion: number) =>

@@ -1,0 +1,110 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { images, products } from "../db/schema";
+import type { ProductRow } from "../products/products.model";
+
+export type ImageRow = typeof images.$inferSelect;
+
+/** Where an image's bytes live in R2 (API.md, Images). */
+export const imageKey = (orgId: string, productId: string, imageId: string) =>
+  `orgs/${orgId}/products/${productId}/${imageId}`;
+
+/** GET /images/{id} is public: the id alone finds the image. */
+export async function findImageById(db: Database, id: string): Promise<ImageRow | undefined> {
+  const [row] = await db.select().from(images).where(eq(images.id, id)).limit(1);
+  return row;
+}
+
+const atVersion = (orgId: string, productId: string, version: number) =>
+  and(eq(products.id, productId), eq(products.orgId, orgId), eq(products.version, version));
+
+/** The product's version bump that goes with every image change, in the same batch. */
+const bumpProduct = (db: Database, change: ImageChange) =>
+  db
+    .update(products)
+    .set({ version: sql`${products.version} + 1`, updatedAt: change.updatedAt, updatedBy: change.updatedBy })
+    .where(atVersion(change.orgId, change.productId, change.version))
+    .returning();
+
+type ImageChange = {
+  orgId: string;
+  productId: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+};
+
+/**
+ * Adds an image and bumps the product's version in one batch, only if the product is still at
+ * `version`: the insert's EXISTS and the UPDATE's WHERE see the same row, so both or neither apply.
+ * A unique violation (the same bytes added concurrently) aborts both.
+ */
+export async function addImage(
+  db: Database,
+  image: ImageRow,
+  change: ImageChange,
+): Promise<ProductRow | undefined> {
+  // INSERT … SELECT from the product row: no row, no insert.
+  const value = <T>(name: keyof ImageRow, v: T) => sql<T>`${v}`.as(name);
+  const insert = db.insert(images).select(
+    db
+      .select({
+        id: value("id", image.id),
+        orgId: value("orgId", image.orgId),
+        productId: value("productId", image.productId),
+        r2Key: value("r2Key", image.r2Key),
+        sourceUrl: value("sourceUrl", image.sourceUrl),
+        contentType: value("contentType", image.contentType),
+        sizeBytes: value("sizeBytes", image.sizeBytes),
+        width: value("width", image.width),
+        height: value("height", image.height),
+        sha256: value("sha256", image.sha256),
+        alt: value("alt", image.alt),
+        position: value("position", image.position),
+        createdAt: value("createdAt", image.createdAt),
+      })
+      .from(products)
+      .where(atVersion(change.orgId, change.productId, change.version)),
+  );
+  const [, updated] = await db.batch([insert, bumpProduct(db, change)]);
+  return updated[0];
+}
+
+/** Changes an image's alt and position with the product's version bump, as addImage does. */
+export async function updateImage(
+  db: Database,
+  imageId: string,
+  values: { alt?: string | null; position?: number },
+  change: ImageChange,
+): Promise<ProductRow | undefined> {
+  const update = db
+    .update(images)
+    .set(values)
+    .where(
+      and(
+        eq(images.id, imageId),
+        eq(images.productId, change.productId),
+        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${atVersion(change.orgId, change.productId, change.version)})`,
+      ),
+    );
+  const [, updated] = await db.batch([update, bumpProduct(db, change)]);
+  return updated[0];
+}
+
+export async function deleteImage(
+  db: Database,
+  imageId: string,
+  change: ImageChange,
+): Promise<ProductRow | undefined> {
+  const remove = db
+    .delete(images)
+    .where(
+      and(
+        eq(images.id, imageId),
+        eq(images.productId, change.productId),
+        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${atVersion(change.orgId, change.productId, change.version)})`,
+      ),
+    );
+  const [, updated] = await db.batch([remove, bumpProduct(db, change)]);
+  return updated[0];
+}
