@@ -85,7 +85,22 @@ function rotation(ids, offset) {
   return () => ids[(offset + index++ * stride) % ids.length];
 }
 
-function scenarios(stack, { ids, key }) {
+/** A 7 × 5 PNG (test/fixtures/images.ts), uploaded once for the image scenario. */
+const PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAcAAAAFCAIAAAAG+GGPAAAAGklEQVR4nGPkOiHHgAEYT8hpYIoyYQqRKAoAwrwCB8cvSH8AAAAASUVORK5CYII=";
+
+async function uploadImage(url, key, productId) {
+  const response = await fetch(`${url}/v1/products/${productId}/images`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "image/png" },
+    body: Buffer.from(PNG, "base64"),
+  });
+  if (response.status !== 200)
+    throw new Error(`image upload answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).images[0].id;
+}
+
+function scenarios(stack, { ids, key, imageId }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
@@ -152,6 +167,7 @@ function scenarios(stack, { ids, key }) {
         body.data.length > 0 &&
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
     },
+    { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
     create("create", {}),
     // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
     create("create-keyed", { idempotent: true }),
@@ -368,10 +384,11 @@ async function benchSize(size, ctx) {
       out.worker.seed_statements = seeded.statements;
       out.worker.seed_rows_per_s = Math.round(size / (seeded.ms / 1000));
       log(`${sizeLabel(size)}: seeded in ${seconds(seeded.ms)} (${int(out.worker.seed_rows_per_s)} rows/s)`);
+      const imageId = await uploadImage(url, key, seeded.ids[0]);
       out.worker.scenarios = await drive(
         "worker",
         url,
-        scenarios("worker", { ids: seeded.ids, key }),
+        scenarios("worker", { ids: seeded.ids, key, imageId }),
         ctx.opts,
       );
       return { orgId, keyId, key, ids: seeded.ids };
