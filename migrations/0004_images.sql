@@ -19,30 +19,27 @@ CREATE INDEX `images_product_position_idx` ON `images` (`product_id`,`position`)
 ALTER TABLE `products` ADD `images` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 -- products.images mirrors the product's image rows, ordered by position, as the API shows them
 -- (the url is added at read time: it depends on the host serving the request).
+CREATE VIEW `product_images_json` AS
+	SELECT product_id, json_group_array(json_object('id', id, 'source_url', source_url,
+		'content_type', content_type, 'size_bytes', size_bytes, 'width', width, 'height', height,
+		'sha256', sha256, 'alt', alt, 'position', position, 'created_at', created_at) ORDER BY position, id) AS images
+	FROM `images` GROUP BY product_id;
+--> statement-breakpoint
 CREATE TRIGGER `images_after_insert` AFTER INSERT ON `images` BEGIN
-	UPDATE `products` SET `images` = (
-		SELECT json_group_array(json_object('id', id, 'source_url', source_url, 'content_type', content_type,
-			'size_bytes', size_bytes, 'width', width, 'height', height, 'sha256', sha256, 'alt', alt,
-			'position', position, 'created_at', created_at) ORDER BY position, id)
-		FROM `images` WHERE product_id = NEW.product_id)
+	UPDATE `products` SET `images` = coalesce(
+		(SELECT `images` FROM `product_images_json` WHERE product_id = NEW.product_id), '[]')
 	WHERE id = NEW.product_id;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `images_after_update` AFTER UPDATE ON `images` BEGIN
-	UPDATE `products` SET `images` = (
-		SELECT json_group_array(json_object('id', id, 'source_url', source_url, 'content_type', content_type,
-			'size_bytes', size_bytes, 'width', width, 'height', height, 'sha256', sha256, 'alt', alt,
-			'position', position, 'created_at', created_at) ORDER BY position, id)
-		FROM `images` WHERE product_id = NEW.product_id)
+	UPDATE `products` SET `images` = coalesce(
+		(SELECT `images` FROM `product_images_json` WHERE product_id = NEW.product_id), '[]')
 	WHERE id = NEW.product_id;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `images_after_delete` AFTER DELETE ON `images` BEGIN
-	UPDATE `products` SET `images` = (
-		SELECT json_group_array(json_object('id', id, 'source_url', source_url, 'content_type', content_type,
-			'size_bytes', size_bytes, 'width', width, 'height', height, 'sha256', sha256, 'alt', alt,
-			'position', position, 'created_at', created_at) ORDER BY position, id)
-		FROM `images` WHERE product_id = OLD.product_id)
+	UPDATE `products` SET `images` = coalesce(
+		(SELECT `images` FROM `product_images_json` WHERE product_id = OLD.product_id), '[]')
 	WHERE id = OLD.product_id;
 END;
 --> statement-breakpoint

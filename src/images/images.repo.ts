@@ -26,6 +26,14 @@ const bumpProduct = (db: Database, change: ImageChange) =>
     .where(atVersion(change.orgId, change.productId, change.version))
     .returning();
 
+/** The image, if its product is still at the change's version. */
+const imageOfProductAt = (imageId: string, change: ImageChange) =>
+  and(
+    eq(images.id, imageId),
+    eq(images.productId, change.productId),
+    sql`EXISTS (SELECT 1 FROM ${products} WHERE ${atVersion(change.orgId, change.productId, change.version)})`,
+  );
+
 type ImageChange = {
   orgId: string;
   productId: string;
@@ -77,16 +85,7 @@ export async function updateImage(
   values: { alt?: string | null; position?: number },
   change: ImageChange,
 ): Promise<ProductRow | undefined> {
-  const update = db
-    .update(images)
-    .set(values)
-    .where(
-      and(
-        eq(images.id, imageId),
-        eq(images.productId, change.productId),
-        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${atVersion(change.orgId, change.productId, change.version)})`,
-      ),
-    );
+  const update = db.update(images).set(values).where(imageOfProductAt(imageId, change));
   const [, updated] = await db.batch([update, bumpProduct(db, change)]);
   return updated[0];
 }
@@ -96,15 +95,7 @@ export async function deleteImage(
   imageId: string,
   change: ImageChange,
 ): Promise<ProductRow | undefined> {
-  const remove = db
-    .delete(images)
-    .where(
-      and(
-        eq(images.id, imageId),
-        eq(images.productId, change.productId),
-        sql`EXISTS (SELECT 1 FROM ${products} WHERE ${atVersion(change.orgId, change.productId, change.version)})`,
-      ),
-    );
+  const remove = db.delete(images).where(imageOfProductAt(imageId, change));
   const [, updated] = await db.batch([remove, bumpProduct(db, change)]);
   return updated[0];
 }
