@@ -5,10 +5,9 @@ import { sha256HexOfBytes } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { sniffImage } from "../lib/image-sniff";
 import { readCapped } from "../middleware/json-body";
-import { originOf, productHeaders } from "../products/products.handlers";
+import { onCurrentProduct, originOf, productHeaders } from "../products/products.handlers";
 import { type ProductRow, storedImages, toProduct } from "../products/products.model";
-import * as productsRepo from "../products/products.repo";
-import { noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
+import { noneMatch } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import * as repo from "./images.repo";
 import type * as routes from "./images.routes";
@@ -16,45 +15,7 @@ import type * as routes from "./images.routes";
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMAGES_PER_PRODUCT = 50;
 
-const productNotFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
 const imageNotFound = (id: string) => new ApiError("not_found", { message: `No image with id '${id}'.` });
-
-/** The product an image write applies to, at the version If-Match asks for. */
-async function currentProduct(c: Context<AppEnv>, id: string): Promise<ProductRow> {
-  const product = await productsRepo.findProduct(c.var.db, c.var.auth.orgId, id);
-  if (!product) throw productNotFound(id);
-  const condition = parseIfMatch(c.req.header("If-Match"));
-  if (typeof condition === "object" && !condition.versions.includes(product.version)) {
-    throw preconditionFailed(product.version);
-  }
-  return product;
-}
-
-/** An image write lost a race with another write of the product: say which. */
-async function lostRace(c: Context<AppEnv>, id: string): Promise<never> {
-  const product = await productsRepo.findProduct(c.var.db, c.var.auth.orgId, id);
-  if (!product) throw productNotFound(id);
-  throw preconditionFailed(product.version);
-}
-
-const WRITE_ATTEMPTS = 20;
-
-/**
- * Runs an image write against the product's current version. Without If-Match, a write that lost
- * a race with another write of the product runs again on the newer version, so none is lost.
- */
-async function onCurrentProduct(
-  c: Context<AppEnv>,
-  id: string,
-  write: (product: ProductRow) => Promise<ProductRow | undefined>,
-): Promise<ProductRow> {
-  const conditional = c.req.header("If-Match") !== undefined;
-  for (let attempt = 1; ; attempt++) {
-    const updated = await write(await currentProduct(c, id));
-    if (updated) return updated;
-    if (conditional || attempt >= WRITE_ATTEMPTS) return lostRace(c, id);
-  }
-}
 
 const change = (c: Context<AppEnv>, product: ProductRow) => ({
   orgId: product.orgId,

@@ -72,60 +72,72 @@ export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
-/**
- * Without If-Match the last write wins, but a PATCH is merged with the version it read: when
- * another write lands in between, it is merged again on the newer version, so no change is lost.
- */
+/** The product a write applies to, at the version If-Match asks for (404, 412). */
+export async function currentProduct(c: Context<AppEnv>, id: string): Promise<ProductRow> {
+  const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+  if (!product) throw notFound(id);
+  const condition = parseIfMatch(c.req.header("If-Match"));
+  if (typeof condition === "object" && !condition.versions.includes(product.version)) {
+    throw preconditionFailed(product.version);
+  }
+  return product;
+}
+
 const WRITE_ATTEMPTS = 20;
 
 /**
- * PUT and PATCH. A replacement is one conditional UPDATE; a patch is merged with the version it
- * read and written only if that version is still current.
+ * A write derived from the product's current version (a merge patch, an image change), which
+ * `write` applies only while that version is current and answers undefined otherwise. Without
+ * If-Match it runs again on the newer version, so no concurrent change is lost; with it, a lost
+ * race is 412.
  */
-async function writeProduct(
+export async function onCurrentProduct(
   c: Context<AppEnv>,
   id: string,
-  next: ProductFields | ((current: ProductRow) => ProductFields),
+  write: (current: ProductRow) => Promise<ProductRow | undefined>,
 ): Promise<ProductRow> {
-  const { db, auth } = c.var;
-  const condition = parseIfMatch(c.req.header("If-Match"));
+  const conditional = c.req.header("If-Match") !== undefined;
   for (let attempt = 1; ; attempt++) {
-    let fields: ProductFields;
-    let expected = condition;
-    if (typeof next === "function") {
-      const current = await repo.findProduct(db, auth.orgId, id);
-      if (!current) throw notFound(id);
-      if (typeof condition === "object" && !condition.versions.includes(current.version)) {
-        throw preconditionFailed(current.version);
-      }
-      fields = next(current);
-      expected = { versions: [current.version] };
-    } else {
-      fields = next;
+    const written = await write(await currentProduct(c, id));
+    if (written) return written;
+    if (conditional || attempt >= WRITE_ATTEMPTS) {
+      const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+      if (!product) throw notFound(id);
+      throw preconditionFailed(product.version);
     }
-    const result = await repo.updateProduct(
-      db,
-      { id, orgId: auth.orgId, fields, updatedAt: new Date().toISOString(), updatedBy: auth.keyId },
-      expected,
-    );
-    if ("versionMismatch" in result && condition === undefined && attempt < WRITE_ATTEMPTS) continue;
-    return rowOrThrow(id, result);
   }
 }
 
+const updateValues = (c: Context<AppEnv>, id: string, fields: ProductFields) => ({
+  id,
+  orgId: c.var.auth.orgId,
+  fields,
+  updatedAt: new Date().toISOString(),
+  updatedBy: c.var.auth.keyId,
+});
+
+/** PUT: one conditional UPDATE (If-Match as sent), never a read-then-write. */
 export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const fields = fieldsOrThrow(c.req.valid("json"));
-  const row = await writeProduct(c, id, fields);
+  const result = await repo.updateProduct(
+    c.var.db,
+    updateValues(c, id, fields),
+    parseIfMatch(c.req.header("If-Match")),
+  );
+  const row = rowOrThrow(id, result);
   return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await writeProduct(c, id, (current) => {
+  const row = await onCurrentProduct(c, id, async (current) => {
     const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
     if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
-    return fieldsOrThrow(parsed.data);
+    const result = await repo.updateProduct(c.var.db, updateValues(c, id, fieldsOrThrow(parsed.data)), {
+      versions: [current.version],
+    });
+    return "versionMismatch" in result ? undefined : rowOrThrow(id, result);
   });
   return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
