@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { imageOrigin } from "./test/image-origin.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -9,8 +10,15 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          // Test-only bindings: the migrations, applied by test/apply-migrations.ts, and an admin token.
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+          // Test-only bindings: the migrations, applied by test/apply-migrations.ts, an admin token,
+          // and two hosts that IMAGE_FETCH_ALLOWED_HOSTS lets through the URL rules.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            IMAGE_FETCH_ALLOWED_HOSTS: "allowed.test:8080, plain.test",
+          },
+          // Every outbound fetch of the Worker goes to a stub in this process, never the network.
+          outboundService: imageOrigin,
         },
       }),
     ],

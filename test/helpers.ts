@@ -87,3 +87,8 @@ export async function expectFailures(response: Response, fields: string[]) {
   expect(body.failures?.map((failure) => failure.field).sort()).toEqual([...fields].sort());
   return body;
 }
+
+export async function sha256Hex(bytes: Uint8Array) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}

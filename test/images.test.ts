@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
-import { api, BASE, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { api, BASE, createProduct, expectError, expectFailures, sha256Hex, tenant } from "./helpers";
+import { pngVariant } from "./image-origin";
 
 type Image = {
   id: string;
@@ -42,20 +43,6 @@ const upload = (
 
 async function product(body: Record<string, unknown> = {}) {
   return createProduct<Product>(main.key, { name: "With images", ...body });
-}
-
-async function sha256Hex(bytes: Uint8Array) {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** A PNG whose bytes differ from the fixture's after the header: another image to the dedupe. */
-function variant(index: number) {
-  const base = bytesOf(IMAGES.png);
-  const bytes = new Uint8Array(base.length + 4);
-  bytes.set(base);
-  new DataView(bytes.buffer).setUint32(base.length, index);
-  return bytes;
 }
 
 async function r2Keys(productId: string) {
@@ -163,12 +150,12 @@ describe("upload", () => {
     const created = await product();
     let last: Product | undefined;
     for (let index = 0; index < 50; index++) {
-      const response = await upload(created.id, variant(index), "image/png");
+      const response = await upload(created.id, pngVariant(index), "image/png");
       expect(response.status).toBe(200);
       last = (await response.json()) as Product;
     }
     expect(last?.images.map((image) => image.position)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    await expectFailures(await upload(created.id, variant(50), "image/png"), ["body"]);
+    await expectFailures(await upload(created.id, pngVariant(50), "image/png"), ["body"]);
     expect(await r2Keys(created.id)).toHaveLength(50);
   });
 
@@ -288,7 +275,7 @@ describe("GET /images/{id}", () => {
 describe("alt, position and removal", () => {
   it("PATCH sets alt and position; the product's version moves", async () => {
     const created = await product();
-    const first = (await (await upload(created.id, variant(1), "image/png")).json()) as Product;
+    const first = (await (await upload(created.id, pngVariant(1), "image/png")).json()) as Product;
     const image = first.images[0] as Image;
     const response = await api(`/v1/products/${created.id}/images/${image.id}`, {
       method: "PATCH",
@@ -320,7 +307,7 @@ describe("alt, position and removal", () => {
 
   it("DELETE removes the row and the R2 object: /images answers 404 at once", async () => {
     const created = await product();
-    const first = (await (await upload(created.id, variant(2), "image/png")).json()) as Product;
+    const first = (await (await upload(created.id, pngVariant(2), "image/png")).json()) as Product;
     const image = first.images[0] as Image;
     await expectError(
       await api(`/v1/products/${created.id}/images/${image.id}`, { method: "DELETE", key: other.key }),
@@ -339,8 +326,8 @@ describe("alt, position and removal", () => {
 
   it("deleting the product deletes its images' rows and R2 objects", async () => {
     const created = await product();
-    await upload(created.id, variant(3), "image/png");
-    const last = (await (await upload(created.id, variant(4), "image/png")).json()) as Product;
+    await upload(created.id, pngVariant(3), "image/png");
+    const last = (await (await upload(created.id, pngVariant(4), "image/png")).json()) as Product;
     expect(await r2Keys(created.id)).toHaveLength(2);
     expect((await api(`/v1/products/${created.id}`, { method: "DELETE", key: main.key })).status).toBe(200);
     expect(await r2Keys(created.id)).toEqual([]);
@@ -349,7 +336,7 @@ describe("alt, position and removal", () => {
 
   it("PUT and PATCH of the product keep its images", async () => {
     const created = await product();
-    const withImage = (await (await upload(created.id, variant(5), "image/png")).json()) as Product;
+    const withImage = (await (await upload(created.id, pngVariant(5), "image/png")).json()) as Product;
     const replaced = (await (
       await api(`/v1/products/${created.id}`, { method: "PUT", key: main.key, body: { name: "Replaced" } })
     ).json()) as Product;
@@ -361,11 +348,11 @@ describe("concurrency", () => {
   it("10 concurrent uploads of different images all land; 5 of the same bytes land once", async () => {
     const created = await product();
     const distinct = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => upload(created.id, variant(100 + i), "image/png")),
+      Array.from({ length: 10 }, (_, i) => upload(created.id, pngVariant(100 + i), "image/png")),
     );
     expect(distinct.map((response) => response.status)).toEqual(Array<number>(10).fill(200));
     const same = await Promise.all(
-      Array.from({ length: 5 }, () => upload(created.id, variant(200), "image/png")),
+      Array.from({ length: 5 }, () => upload(created.id, pngVariant(200), "image/png")),
     );
     expect(same.map((response) => response.status)).toEqual(Array<number>(5).fill(200));
     const read = (await (await api(`/v1/products/${created.id}`, { key: main.key })).json()) as Product;

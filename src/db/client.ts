@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
@@ -75,3 +76,11 @@ function meteredD1(d1: () => D1DatabaseSession, stats: DbStats): D1Database {
   };
   return metered as unknown as D1Database;
 }
+
+/** A batch of any number of statements (drizzle types only literal tuples): one transaction, in order. */
+export function batch(db: Database, statements: BatchItem<"sqlite">[]): Promise<unknown[]> {
+  return db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]) as Promise<unknown[]>;
+}
+
+/** The first row of the last statement's result (its RETURNING or SELECT), if any. */
+export const lastRow = <T>(results: unknown[]): T | undefined => (results.at(-1) as T[] | undefined)?.[0];

@@ -129,3 +129,13 @@ export const images = sqliteTable(
     index("images_product_position_idx").on(table.productId, table.position),
   ],
 );
+
+/**
+ * Where a cron sweep that walks a large listing in slices (R2 images) left off, so that each
+ * run does a bounded amount of work and the next one goes on from there.
+ */
+export const sweepCursors = sqliteTable("sweep_cursors", {
+  name: text("name").primaryKey(),
+  // The last key the sweep looked at; "" means start from the beginning.
+  after: text("after").notNull(),
+});

@@ -1,19 +1,16 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { resourceId } from "../idempotency/idempotency.middleware";
-import { sha256HexOfBytes } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { sniffImage } from "../lib/image-sniff";
-import { readCapped } from "../middleware/json-body";
+import { mediaTypeOf, readCapped } from "../middleware/json-body";
 import { onCurrentProduct, originOf, productHeaders } from "../products/products.handlers";
 import { type ProductRow, storedImages, toProduct } from "../products/products.model";
 import { noneMatch } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
+import { type FetchedImage, MAX_IMAGE_BYTES } from "./images.fetch";
 import * as repo from "./images.repo";
 import type * as routes from "./images.routes";
-
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-export const MAX_IMAGES_PER_PRODUCT = 50;
+import { type ImageSource, ImageStage } from "./images.stage";
 
 const imageNotFound = (id: string) => new ApiError("not_found", { message: `No image with id '${id}'.` });
 
@@ -28,71 +25,44 @@ const change = (c: Context<AppEnv>, product: ProductRow) => ({
 const answer = (c: Context<AppEnv>, product: ProductRow) =>
   c.json(toProduct(product, originOf(c)), 200, productHeaders(product));
 
-export const upload: AppRouteHandler<typeof routes.uploadImage> = async (c) => {
-  const { id } = c.req.valid("param");
-  const declared = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+/** The raw bytes of an upload: declared `image/…`, at most 10 MiB, and an image by its bytes. */
+async function readUpload(c: Context<AppEnv>): Promise<FetchedImage> {
+  const declared = mediaTypeOf(c);
   if (!declared.startsWith("image/")) {
     throw new ApiError("unsupported_media_type", {
-      message: "Send the image bytes with Content-Type: image/….",
+      message: "Send {image_urls} as application/json, or the image bytes with Content-Type: image/….",
     });
   }
   const bytes = await readCapped(c.req.raw, MAX_IMAGE_BYTES);
-  const sniffed = sniffImage(bytes);
-  if (!sniffed) {
+  const image = sniffImage(bytes);
+  if (!image) {
     throw invalidData([
       { field: "body", message: "Not a JPEG, PNG, GIF, WebP or AVIF image (SVG is refused)." },
     ]);
   }
-  if (declared !== "image/*" && declared !== sniffed.contentType) {
+  if (declared !== "image/*" && declared !== image.contentType) {
     throw invalidData([
-      { field: "body", message: `Sent as ${declared}, but the bytes are ${sniffed.contentType}.` },
+      { field: "body", message: `Sent as ${declared}, but the bytes are ${image.contentType}.` },
     ]);
   }
-  const sha256 = await sha256HexOfBytes(bytes);
-  const imageId = resourceId(c, "img");
-  const r2Key = repo.imageKey(c.var.auth.orgId, id, imageId);
-  let stored = false;
-  let added = false;
-  try {
-    const product = await onCurrentProduct(c, id, async (current) => {
-      const existing = storedImages(current);
-      if (existing.some((image) => image.sha256 === sha256)) return current; // stored once per product
-      if (existing.length >= MAX_IMAGES_PER_PRODUCT) {
-        throw invalidData([
-          { field: "body", message: `A product has at most ${MAX_IMAGES_PER_PRODUCT} images.` },
-        ]);
-      }
-      if (!stored) {
-        await c.env.IMAGES.put(r2Key, bytes, { httpMetadata: { contentType: sniffed.contentType }, sha256 });
-        stored = true;
-      }
-      const updated = await repo.addImage(
-        c.var.db,
-        {
-          id: imageId,
-          orgId: current.orgId,
-          productId: current.id,
-          r2Key,
-          sourceUrl: null,
-          contentType: sniffed.contentType,
-          sizeBytes: bytes.byteLength,
-          width: sniffed.width,
-          height: sniffed.height,
-          sha256,
-          alt: null,
-          position: Math.max(-1, ...existing.map((image) => image.position)) + 1,
-          createdAt: new Date().toISOString(),
-        },
-        change(c, current),
-      );
-      added = updated !== undefined;
-      return updated;
-    });
-    return answer(c, product);
-  } finally {
-    // No R2 object outlives a D1 write that did not happen.
-    if (stored && !added) await c.env.IMAGES.delete(r2Key);
-  }
+  return { bytes, image };
+}
+
+/** POST /v1/products/{id}/images: `{image_urls}` as JSON, or one image's raw bytes. */
+export const add: AppRouteHandler<typeof routes.addImages> = async (c) => {
+  const { id } = c.req.valid("param");
+  const source: ImageSource =
+    mediaTypeOf(c) === "application/json"
+      ? { urls: c.req.valid("json").image_urls }
+      : { upload: await readUpload(c) };
+  const stage = new ImageStage(c, id, "urls" in source ? "image_urls" : "body");
+  const product = await stage.write(() =>
+    onCurrentProduct(c, id, async (current) => {
+      const images = await stage.rowsFor(current, source);
+      return images.length === 0 ? current : repo.addImages(c.var.db, images, change(c, current));
+    }),
+  );
+  return c.json({ ...toProduct(product, originOf(c)), ...stage.report() }, 200, productHeaders(product));
 };
 
 function requireImage(product: ProductRow, imageId: string) {

@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { batch, type Database, lastRow } from "../db/client";
 import { images, products } from "../db/schema";
 import type { ProductRow } from "../products/products.model";
 
@@ -43,18 +43,13 @@ type ImageChange = {
 };
 
 /**
- * Adds an image and bumps the product's version in one batch, only if the product is still at
- * `version`: the insert's EXISTS and the UPDATE's WHERE see the same row, so both or neither apply.
- * A unique violation (the same bytes added concurrently) aborts both.
+ * The statement that inserts `image` only where `productWhere` finds its product (INSERT … SELECT
+ * from the product row: no row, no insert). In a batch with the product's own write under the same
+ * condition, both see the same row, so both or neither apply.
  */
-export async function addImage(
-  db: Database,
-  image: ImageRow,
-  change: ImageChange,
-): Promise<ProductRow | undefined> {
-  // INSERT … SELECT from the product row: no row, no insert.
+export function insertImage(db: Database, image: ImageRow, productWhere: SQL | undefined) {
   const value = <T>(name: keyof ImageRow, v: T) => sql<T>`${v}`.as(name);
-  const insert = db.insert(images).select(
+  return db.insert(images).select(
     db
       .select({
         id: value("id", image.id),
@@ -72,10 +67,20 @@ export async function addImage(
         createdAt: value("createdAt", image.createdAt),
       })
       .from(products)
-      .where(atVersion(change.orgId, change.productId, change.version)),
+      .where(productWhere),
   );
-  const [, updated] = await db.batch([insert, bumpProduct(db, change)]);
-  return updated[0];
+}
+
+/** Adds images and bumps the product's version in one batch, only if the product is still at `version`. */
+export async function addImages(
+  db: Database,
+  rows: ImageRow[],
+  change: ImageChange,
+): Promise<ProductRow | undefined> {
+  const where = atVersion(change.orgId, change.productId, change.version);
+  return lastRow<ProductRow>(
+    await batch(db, [...rows.map((image) => insertImage(db, image, where)), bumpProduct(db, change)]),
+  );
 }
 
 /** Changes an image's alt and position with the product's version bump, as addImage does. */

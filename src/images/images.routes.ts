@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
 import { requireScope } from "../auth/auth.middleware";
-import { jsonBody } from "../middleware/json-body";
+import type { AppEnv } from "../env";
+import { jsonBody, mediaTypeOf } from "../middleware/json-body";
 import { authErrors, ifMatch, ProductId, productResponse } from "../products/products.routes";
+import { ImageUrls } from "../products/products.schemas";
 import { errorResponses, IdempotencyHeader, idempotencyErrors, text } from "../shared/schemas";
 
 const tags = ["Images"];
@@ -16,29 +19,43 @@ const ImageParams = z.object({
 
 const imageWriteErrors = [...authErrors, "not_found", "precondition_failure", "invalid_data"] as const;
 
-export const uploadImage = createRoute({
+/** `{image_urls}`: 1 to 10 URLs to fetch. */
+export const ImageUrlsBody = z.strictObject({ image_urls: ImageUrls.min(1) }).openapi("ImageUrls");
+
+/** The JSON form is read like every JSON body; the raw form is read by the handler. */
+const jsonBodyWhenJson = createMiddleware<AppEnv>((c, next) =>
+  mediaTypeOf(c) === "application/json" ? jsonBody()(c, next) : next(),
+);
+
+export const addImages = createRoute({
   operationId: "addProductImage",
   method: "post",
   path: "/{id}/images",
   tags,
   security,
-  summary: "Add an image",
+  summary: "Add images",
   description:
-    "The raw bytes with `Content-Type: image/…`: JPEG, PNG, GIF, WebP or AVIF by their magic number (SVG is refused), at most 10 MiB, 50 images a product. The same bytes twice are stored once. Answers the product. (`{image_urls}` as JSON is not served yet.)",
-  middleware: [requireScope("product.edit")] as const,
+    "Either `{image_urls}` as JSON (1–10 URLs, fetched as for a product write: a URL that fails is listed in `failed_image_urls` and `image_errors` and does not fail the request), or one image's raw bytes with `Content-Type: image/…`. Images are JPEG, PNG, GIF, WebP or AVIF by their magic number (SVG is refused), at most 10 MiB, 50 a product; the same bytes twice are stored once. Answers the product.",
+  middleware: [requireScope("product.edit"), jsonBodyWhenJson] as const,
   request: {
     params: ProductId,
     headers: ifMatch.extend(IdempotencyHeader.shape),
     body: {
-      required: true,
-      content: { "image/*": { schema: { type: "string", format: "binary" } } },
+      // Not `required`: the JSON validator then runs only for JSON bodies, not for image bytes.
+      required: false,
+      content: {
+        "application/json": { schema: ImageUrlsBody },
+        // A zod schema that accepts nothing, so that the handler's JSON type stays `{image_urls}`.
+        "image/*": { schema: z.custom<never>().openapi({ type: "string", format: "binary" }) },
+      },
     },
   },
   responses: {
-    200: productResponse("The product, with the image."),
+    200: productResponse("The product, with the images."),
     ...errorResponses(
       ...imageWriteErrors,
       ...idempotencyErrors,
+      "invalid_json",
       "payload_too_large",
       "unsupported_media_type",
     ),

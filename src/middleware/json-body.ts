@@ -1,8 +1,13 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
+
+/** The request's media type, lower-cased, without parameters ("" when there is none). */
+export const mediaTypeOf = (c: Context<AppEnv>) =>
+  c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "";
 
 export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? Number.NaN);
@@ -41,8 +46,7 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
 export function jsonBody(options: { mediaTypes?: string[]; ignoreFields?: readonly string[] } = {}) {
   const mediaTypes = options.mediaTypes ?? ["application/json"];
   return createMiddleware<AppEnv>(async (c, next) => {
-    const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!mediaTypes.includes(mediaType)) {
+    if (!mediaTypes.includes(mediaTypeOf(c))) {
       throw new ApiError("unsupported_media_type", {
         message: `Send the body as ${mediaTypes.join(" or ")}.`,
       });

@@ -20,6 +20,6 @@ export const products = router
   .openapi(routes.replaceProduct, handlers.replace)
   .openapi(routes.patchProduct, handlers.patch)
   .openapi(routes.deleteProduct, handlers.remove)
-  .openapi(imageRoutes.uploadImage, imageHandlers.upload)
+  .openapi(imageRoutes.addImages, imageHandlers.add)
   .openapi(imageRoutes.updateImage, imageHandlers.update)
   .openapi(imageRoutes.deleteImage, imageHandlers.remove);

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { resourceId } from "../idempotency/idempotency.middleware";
 import { imageKey } from "../images/images.repo";
+import { ImageStage } from "../images/images.stage";
 import { ApiError, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
@@ -44,20 +45,23 @@ export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 export const create: AppRouteHandler<typeof routes.createProduct> = async (c) => {
   const { db, auth } = c.var;
-  const fields = fieldsOrThrow(c.req.valid("json"));
+  const input = c.req.valid("json");
+  const fields = fieldsOrThrow(input);
   const now = Date.now();
   const id = resourceId(c, "prod", now);
-  const row = rowOrThrow(
-    id,
-    await repo.insertProduct(db, {
+  const stage = new ImageStage(c, id, "image_urls");
+  const row = await stage.write(async () => {
+    const images = await stage.rowsFor(undefined, { urls: input.image_urls ?? [] });
+    const values = {
       id,
       orgId: auth.orgId,
       fields,
       createdAt: new Date(now).toISOString(),
       createdBy: auth.keyId,
-    }),
-  );
-  return c.json(toProduct(row, originOf(c)), 201, {
+    };
+    return rowOrThrow(id, await repo.insertProduct(db, values, images));
+  });
+  return c.json({ ...toProduct(row, originOf(c)), ...stage.report() }, 201, {
     ...productHeaders(row),
     Location: `/v1/products/${row.id}`,
   });
@@ -116,13 +120,42 @@ const updateValues = (c: Context<AppEnv>, id: string, fields: ProductFields) => 
   updatedBy: c.var.auth.keyId,
 });
 
-/** PUT: one conditional UPDATE (If-Match as sent), never a read-then-write. */
+/**
+ * A replace or merge patch computed from the current product, written at its version with the
+ * images of its `image_urls` in the same batch (see onCurrentProduct for races). The URLs are
+ * fetched once, after the input was validated against the first version read.
+ */
+async function updateFromCurrent(
+  c: Context<AppEnv>,
+  id: string,
+  inputFor: (current: ProductRow) => ProductInputType,
+) {
+  const stage = new ImageStage(c, id, "image_urls");
+  const row = await stage.write(() =>
+    onCurrentProduct(c, id, async (current) => {
+      const input = inputFor(current);
+      const fields = fieldsOrThrow(input);
+      const images = await stage.rowsFor(current, { urls: input.image_urls ?? [] });
+      const result = await repo.updateProduct(
+        c.var.db,
+        updateValues(c, id, fields),
+        { versions: [current.version] },
+        images,
+      );
+      return "versionMismatch" in result ? undefined : rowOrThrow(id, result);
+    }),
+  );
+  return c.json({ ...toProduct(row, originOf(c)), ...stage.report() }, 200, productHeaders(row));
+}
+
+/** PUT: one conditional UPDATE (If-Match as sent), never a read-then-write; with image_urls, see updateFromCurrent. */
 export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  const fields = fieldsOrThrow(c.req.valid("json"));
+  const input = c.req.valid("json");
+  if (input.image_urls?.length) return updateFromCurrent(c, id, () => input);
   const result = await repo.updateProduct(
     c.var.db,
-    updateValues(c, id, fields),
+    updateValues(c, id, fieldsOrThrow(input)),
     parseIfMatch(c.req.header("If-Match")),
   );
   const row = rowOrThrow(id, result);
@@ -131,15 +164,11 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
 
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await onCurrentProduct(c, id, async (current) => {
+  return updateFromCurrent(c, id, (current) => {
     const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
     if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
-    const result = await repo.updateProduct(c.var.db, updateValues(c, id, fieldsOrThrow(parsed.data)), {
-      versions: [current.version],
-    });
-    return "versionMismatch" in result ? undefined : rowOrThrow(id, result);
+    return parsed.data;
   });
-  return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
 export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) => {

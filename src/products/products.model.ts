@@ -17,7 +17,7 @@ export type Price = {
  * `shippable` and `default_currency` are kept only when the client set them; otherwise they
  * follow `type` and `prices` (so a later patch of those moves the defaults with them).
  */
-export type ProductFields = Omit<ProductInput, "shippable" | "default_currency" | "prices"> & {
+export type ProductFields = Omit<ProductInput, "shippable" | "default_currency" | "prices" | "image_urls"> & {
   shippable?: boolean;
   default_currency?: string;
   prices: Price[];
@@ -83,7 +83,7 @@ export function resolveProductFields(
   }
 
   if (failures.length > 0) return { failures };
-  const { shippable, default_currency: _, ...rest } = input;
+  const { shippable, default_currency: _, image_urls: __, ...rest } = input;
   return {
     fields: {
       ...rest,

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { batch, type Database, lastRow } from "../db/client";
 import { productLookups, products } from "../db/schema";
+import { type ImageRow, insertImage } from "../images/images.repo";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
 
@@ -51,26 +52,43 @@ async function findDuplicate(
   return rows.some((row) => row.kind === "sku") || rows.length === 0 ? "sku" : "gtin";
 }
 
+/**
+ * Inserts the product and, in the same batch, its first images (their bytes already in R2), then
+ * reads the row back so that it shows them.
+ */
 export async function insertProduct(
   db: Database,
   values: { id: string; orgId: string; fields: ProductFields; createdAt: string; createdBy: string },
+  newImages: ImageRow[] = [],
 ): Promise<WriteResult> {
+  const insert = db
+    .insert(products)
+    .values({
+      id: values.id,
+      orgId: values.orgId,
+      status: values.fields.status,
+      type: values.fields.type,
+      data: JSON.stringify(values.fields),
+      version: 1,
+      createdAt: values.createdAt,
+      updatedAt: values.createdAt,
+      createdBy: values.createdBy,
+      updatedBy: values.createdBy,
+    })
+    .returning();
   try {
-    const [row] = await db
-      .insert(products)
-      .values({
-        id: values.id,
-        orgId: values.orgId,
-        status: values.fields.status,
-        type: values.fields.type,
-        data: JSON.stringify(values.fields),
-        version: 1,
-        createdAt: values.createdAt,
-        updatedAt: values.createdAt,
-        createdBy: values.createdBy,
-        updatedBy: values.createdBy,
-      })
-      .returning();
+    if (newImages.length === 0) {
+      const [row] = await insert;
+      return { row: row as ProductRow };
+    }
+    const where = and(eq(products.id, values.id), eq(products.orgId, values.orgId));
+    const row = lastRow<ProductRow>(
+      await batch(db, [
+        insert,
+        ...newImages.map((image) => insertImage(db, image, where)),
+        db.select().from(products).where(where),
+      ]),
+    );
     return { row: row as ProductRow };
   } catch (error) {
     if (isUniqueViolation(error, "products.id")) {
@@ -122,34 +140,37 @@ async function explainMiss(
 
 /**
  * Replaces the writable fields in one conditional UPDATE: never a read-then-write. A write that
- * changes nothing keeps the version (and so the ETag) and updated_at as they were.
+ * changes nothing keeps the version (and so the ETag) and updated_at as they were. New images
+ * (their bytes already in R2) are inserted in the same batch under the same condition, before the
+ * UPDATE that bumps the version, so both or neither apply.
  */
 export async function updateProduct(
   db: Database,
   values: { id: string; orgId: string; fields: ProductFields; updatedAt: string; updatedBy: string },
   condition: VersionCondition,
+  newImages: ImageRow[] = [],
 ): Promise<WriteResult> {
   const data = JSON.stringify(values.fields);
+  const where = and(eq(products.id, values.id), eq(products.orgId, values.orgId), versionFilter(condition));
+  const update = db
+    .update(products)
+    .set({
+      status: values.fields.status,
+      type: values.fields.type,
+      data,
+      version: sql`${products.version} + 1`,
+      updatedAt: values.updatedAt,
+      updatedBy: values.updatedBy,
+    })
+    .where(newImages.length > 0 ? where : and(where, sql`${products.data} IS NOT ${data}`))
+    .returning();
   try {
-    const [row] = await db
-      .update(products)
-      .set({
-        status: values.fields.status,
-        type: values.fields.type,
-        data,
-        version: sql`${products.version} + 1`,
-        updatedAt: values.updatedAt,
-        updatedBy: values.updatedBy,
-      })
-      .where(
-        and(
-          eq(products.id, values.id),
-          eq(products.orgId, values.orgId),
-          versionFilter(condition),
-          sql`${products.data} IS NOT ${data}`,
-        ),
-      )
-      .returning();
+    const row =
+      newImages.length === 0
+        ? (await update)[0]
+        : lastRow<ProductRow>(
+            await batch(db, [...newImages.map((image) => insertImage(db, image, where)), update]),
+          );
     return row ? { row } : explainMiss(db, values.orgId, values.id, condition, data);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

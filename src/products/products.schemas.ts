@@ -3,6 +3,8 @@ import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
 import { normalizeGtin } from "../lib/gtin";
 import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
 
+export const MAX_IMAGE_URLS = 10;
+
 export const STATUSES = ["unconfigured", "active", "inactive", "archived"] as const;
 export const TYPES = ["physical", "service", "digital"] as const;
 
@@ -69,6 +71,15 @@ const Gtin = z
   })
   .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
 
+/** Write-only: URLs the Worker fetches into the product's images (API.md, Images). */
+export const ImageUrls = z
+  .array(text(1, 2048))
+  .max(MAX_IMAGE_URLS)
+  .openapi({
+    description: `Write-only. Up to ${MAX_IMAGE_URLS} https URLs of JPEG, PNG, GIF, WebP or AVIF images (≤ 10 MiB each), fetched and stored; one that fails is listed in \`failed_image_urls\` and \`image_errors\` and does not fail the request.`,
+    example: ["https://cdn.example.com/espresso-front.jpg"],
+  });
+
 /** Every writable field of a product. Unknown fields are refused, naming them. */
 export const ProductInput = z
   .strictObject({
@@ -93,6 +104,7 @@ export const ProductInput = z
       .default([]),
     props: Props.default({}),
     agent_ids: z.array(text(1, 128)).max(100).default([]),
+    image_urls: ImageUrls.nullable().optional(),
   })
   .openapi("ProductInput", {
     example: {
@@ -121,6 +133,8 @@ export const READ_ONLY_FIELDS = [
   "object",
   "org_id",
   "images",
+  "failed_image_urls",
+  "image_errors",
   "total_scans",
   "last_scanned_at",
   "is_available",
@@ -163,6 +177,22 @@ export const Image = z
   })
   .openapi("Image");
 
+const ImageError = z
+  .object({
+    url: z.string(),
+    key: z.enum([
+      "fetch_failed",
+      "http_status",
+      "timeout",
+      "too_large",
+      "not_an_image",
+      "blocked_url",
+      "too_many_redirects",
+    ]),
+    message: z.string(),
+  })
+  .openapi("ImageError");
+
 export const Product = z
   .object({
     id: z.string().openapi({ example: "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
@@ -186,7 +216,14 @@ export const Product = z
     agent_ids: z.array(z.string()),
     images: z
       .array(Image)
-      .openapi({ description: "Read-only: add them with POST /v1/products/{id}/images." }),
+      .openapi({ description: "Read-only: add them with `image_urls` or POST /v1/products/{id}/images." }),
+    failed_image_urls: z.array(z.string()).optional().openapi({
+      description: "In a write's answer only, when one of its `image_urls` failed: those URLs.",
+    }),
+    image_errors: z
+      .array(ImageError)
+      .optional()
+      .openapi({ description: "In a write's answer only, when one of its `image_urls` failed: why." }),
     total_scans: z.int(),
     last_scanned_at: Timestamp.nullable(),
     version: z.int(),
