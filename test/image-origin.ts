@@ -77,11 +77,11 @@ async function respond(url: URL): Promise<Response> {
   if (path === "/empty") return new Response(null, { headers: { "Content-Type": "image/png" } });
   const status = /^\/status\/(\d{3})$/.exec(path);
   if (status) return new Response("no", { status: Number(status[1]) });
-  // Bodies without Content-Length, counted by the Worker as they arrive.
-  if (path === "/size") return new Response(pngStream(Number(url.searchParams.get("bytes"))));
-  // A Content-Length over the cap: refused on the header, before the body is read.
-  if (path === "/claims-big") {
-    return new Response(pngStream(11 * MIB), { headers: { "Content-Length": String(11 * MIB) } });
+  // `bytes` bytes of a PNG, streamed; with `declared`, that Content-Length (true or not), else none.
+  if (path === "/size") {
+    const declared = url.searchParams.get("declared");
+    const headers: Record<string, string> = declared === null ? {} : { "Content-Length": declared };
+    return new Response(pngStream(Number(url.searchParams.get("bytes"))), { headers });
   }
   // Redirects: `/hops/N/<path>` redirects N times (relative Locations), then serves <path>.
   const hops = /^\/hops\/(\d+)(\/.*)$/.exec(path);

@@ -1,4 +1,5 @@
 import { type SniffedImage, sniffImage } from "../lib/image-sniff";
+import { readAtMost } from "../lib/read-at-most";
 import { checkFetchUrl } from "../lib/url-safety";
 
 /** The reasons an image URL can fail, as `image_errors[].key` names them (API.md, Images). */
@@ -28,30 +29,6 @@ class ImageFetchError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Reads a body to its end, refusing it as soon as the count passes the cap (never trusting headers). */
-async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new ImageFetchError("too_large", `The image is over ${maxBytes} bytes.`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /** GETs the URL, following at most MAX_REDIRECTS redirects, each checked by the same rules first. */
@@ -109,7 +86,12 @@ export async function fetchImage(
       await response.body?.cancel().catch(() => {});
       return fail("too_large", `Content-Length ${declared} is over ${MAX_IMAGE_BYTES} bytes.`);
     }
-    const bytes = response.body ? await readAtMost(response.body, MAX_IMAGE_BYTES) : new Uint8Array();
+    const bytes = await readAtMost(
+      response.body,
+      MAX_IMAGE_BYTES,
+      Number.isNaN(declared) ? undefined : declared,
+    );
+    if (!bytes) return fail("too_large", `The image is over ${MAX_IMAGE_BYTES} bytes.`);
     const image = sniffImage(bytes);
     if (!image) return fail("not_an_image", "Not a JPEG, PNG, GIF, WebP or AVIF image (SVG is refused).");
     return { bytes, image };

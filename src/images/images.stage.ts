@@ -83,11 +83,16 @@ export class ImageStage {
   }
 
   private async stage(source: ImageSource, known: Set<string>): Promise<void> {
-    const seen = new Set(known);
     const put = async (fetched: FetchedImage, order: number, sourceUrl: string | null) => {
       const sha256 = await sha256HexOfBytes(fetched.bytes);
-      if (seen.has(sha256)) return; // the same bytes are stored once per product
-      seen.add(sha256);
+      // The same bytes are stored once per product; of two URLs with the same bytes, the first
+      // in the request names the image, whichever arrived first.
+      if (known.has(sha256)) return;
+      const twin = this.staged.find((image) => image.sha256 === sha256);
+      if (twin) {
+        if (order < twin.order) Object.assign(twin, { order, sourceUrl });
+        return;
+      }
       const id = newId("img");
       const r2Key = imageKey(this.c.var.auth.orgId, this.productId, id);
       const image: Staged = {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
+import { readAtMost } from "../lib/read-at-most";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 
@@ -9,31 +10,14 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 export const mediaTypeOf = (c: Context<AppEnv>) =>
   c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "";
 
+/** A request body of at most `maxBytes` (413 past it, counted while reading, not trusted from Content-Length). */
 export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("Content-Length") ?? Number.NaN);
   const tooLarge = () =>
     new ApiError("payload_too_large", { message: `The body is over ${maxBytes} bytes.` });
   if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readAtMost(request.body, maxBytes, Number.isNaN(declared) ? undefined : declared);
+  if (!body) throw tooLarge();
   return body;
 }
 
