@@ -7,7 +7,7 @@ The product catalogue API. JSON in and out, \`snake_case\`, money as integer min
 \`Authorization: Bearer sk_…\`. Keys carry scopes (\`product.read\`, \`product.edit\` which implies read,
 \`webhook.manage\`, \`storefront.read\`) and one or more orgs. A key with several orgs names one in
 \`Org-Id\`; without it the request is \`400 org_required\`. Another org's ids answer \`404\`.
-Keys are checked against the database on every request, so a revoked key stops working at once.
+A revoked key stops working within a second (each isolate keeps a key it checked for at most 1 s).
 
 ## Versions
 \`API-Version: ${limits.versions.join(" | ")}\`; absent means the newest. Every response echoes the version used.
@@ -45,6 +45,17 @@ Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`P
 \`cursor=<next_cursor>\` for the next page. Newest first; \`order=asc\` for oldest first. A search (\`q\`)
 orders by when the product was first indexed, which is its creation order.
 
+## Images
+Send \`image_urls\` (up to 10) on a create, \`PUT\` or \`PATCH\`, or \`{"image_urls": [...]}\` to
+\`POST /v1/products/{id}/images\` (which also takes one image's raw bytes as \`Content-Type: image/…\`).
+Each URL is fetched once, 4 at a time: \`https\` on port 443 only, no user info, no local or private
+hosts or addresses (checked again at every redirect, at most 3), 10 s per URL, 10 MiB, and JPEG, PNG,
+GIF, WebP or AVIF by its bytes (SVG is refused). A URL that fails does not fail the request: the answer
+lists it in \`failed_image_urls\` and says why in \`image_errors: [{url, key, message}]\`, with \`key\` one
+of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image\`, \`blocked_url\`,
+\`too_many_redirects\`. The same bytes are stored once per product. Images are served without a key at
+\`GET /images/{id}\`, immutable (\`ETag\` is their sha256), with \`Range\` support.
+
 ## Limits
 | what | limit |
 |---|---|
@@ -62,5 +73,6 @@ orders by when the product was first indexed, which is its creation order.
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
 | \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
-| image | 10 MiB (\`413\`); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
+| image | 10 MiB (\`413\` for an upload, \`too_large\` for a URL); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
+| \`image_urls\` | ≤ 10 a request, each 1 – 2048 characters; 10 s and ≤ 3 redirects a URL |
 `;

@@ -5,7 +5,6 @@
 // Web APIs only, so that both the Node and the Workers type configs check it.
 import { bytesOf, IMAGES } from "./fixtures/images.ts";
 
-const MIB = 1024 * 1024;
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="7" height="5"/>';
 
 const requests: string[] = [];
