@@ -174,6 +174,14 @@ describe("image_urls on create", () => {
     expect(created.image_errors?.[1]?.message).toContain("Content-Length");
   });
 
+  it("a Content-Length that understates the body ends the body there: no more is read", async () => {
+    const lying = origin(`/size?bytes=${11 * 1024 * 1024}&declared=1000`);
+    const created = await create({ image_urls: [lying] });
+    expect(created.images.map((image) => [image.source_url, image.size_bytes])).toEqual([[lying, 1000]]);
+    const stored = await r2Bytes(main.orgId, created.id, created.images[0]?.id as string);
+    expect(stored?.length).toBe(1000);
+  });
+
   it("refuses unsafe URLs before any connection, and a redirect to one", async () => {
     const blocked = [
       "http://images.test/png",
