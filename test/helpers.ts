@@ -92,3 +92,27 @@ export async function sha256Hex(bytes: Uint8Array) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+
+/** An image as the API shows it, and a product with the fields the image tests read. */
+export type Image = {
+  id: string;
+  object: string;
+  url: string;
+  source_url: string | null;
+  content_type: string;
+  size_bytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  alt: string | null;
+  position: number;
+  created_at: string;
+};
+export type ProductWithImages = {
+  id: string;
+  version: number;
+  name: string;
+  images: Image[];
+  failed_image_urls?: string[];
+  image_errors?: { url: string; key: string; message: string }[];
+};

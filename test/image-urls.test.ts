@@ -2,33 +2,21 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { sweep } from "../src/scheduled";
 import { bytesOf, IMAGES } from "./fixtures/images";
-import { api, createProduct, expectError, expectFailures, sha256Hex, tenant } from "./helpers";
+import {
+  api,
+  createProduct,
+  expectError,
+  expectFailures,
+  type ProductWithImages as Product,
+  sha256Hex,
+  tenant,
+} from "./helpers";
 import { pngVariant } from "./image-origin";
 
 /**
  * `image_urls` through HTTP. Every fetch the Worker makes goes to test/image-origin.ts (Miniflare's
  * outboundService), which serves the fixtures and misbehaves on request, and logs what it was asked.
  */
-
-type Image = {
-  id: string;
-  source_url: string | null;
-  content_type: string;
-  size_bytes: number;
-  width: number;
-  height: number;
-  sha256: string;
-  position: number;
-};
-type ImageError = { url: string; key: string; message: string };
-type Product = {
-  id: string;
-  version: number;
-  name: string;
-  images: Image[];
-  failed_image_urls?: string[];
-  image_errors?: ImageError[];
-};
 
 let main: { orgId: string; key: string };
 beforeAll(async () => {

@@ -1,24 +1,18 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
-import { api, BASE, createProduct, expectError, expectFailures, sha256Hex, tenant } from "./helpers";
+import {
+  api,
+  BASE,
+  createProduct,
+  expectError,
+  expectFailures,
+  type Image,
+  type ProductWithImages as Product,
+  sha256Hex,
+  tenant,
+} from "./helpers";
 import { pngVariant } from "./image-origin";
-
-type Image = {
-  id: string;
-  object: string;
-  url: string;
-  source_url: string | null;
-  content_type: string;
-  size_bytes: number;
-  width: number;
-  height: number;
-  sha256: string;
-  alt: string | null;
-  position: number;
-  created_at: string;
-};
-type Product = { id: string; version: number; images: Image[] };
 
 let main: { orgId: string; key: string; keyId: string };
 let other: { orgId: string; key: string; keyId: string };
