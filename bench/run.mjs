@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
 import { COMMON_TAG, products, SEARCH_WORD } from "./lib/catalog.mjs";
+import { PNG, startImageOrigin } from "./lib/image-origin.mjs";
 import { header, runScenario } from "./lib/load.mjs";
 import { ROOT } from "./lib/proc.mjs";
 import { fixed, int, seconds, table } from "./lib/report.mjs";
@@ -85,10 +86,7 @@ function rotation(ids, offset) {
   return () => ids[(offset + index++ * stride) % ids.length];
 }
 
-/** A 7 × 5 PNG (test/fixtures/images.ts), uploaded once for the image scenario. */
-const PNG =
-  "iVBORw0KGgoAAAANSUhEUgAAAAcAAAAFCAIAAAAG+GGPAAAAGklEQVR4nGPkOiHHgAEYT8hpYIoyYQqRKAoAwrwCB8cvSH8AAAAASUVORK5CYII=";
-
+/** Uploads the 7 × 5 PNG once for the image scenario. */
 async function uploadImage(url, key, productId) {
   const response = await fetch(`${url}/v1/products/${productId}/images`, {
     method: "POST",
@@ -100,7 +98,7 @@ async function uploadImage(url, key, productId) {
   return (await response.json()).images[0].id;
 }
 
-function scenarios(stack, { ids, key, imageId }) {
+function scenarios(stack, { ids, key, imageId, imageUrls }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
@@ -127,12 +125,18 @@ function scenarios(stack, { ids, key, imageId }) {
   const versions = new Map();
   let created = 0;
   let patched = 0;
-  const create = (name, { idempotent = false }) => ({
+  // imageUrls: fetched by the Worker into R2; every one must become an image, none may fail
+  const create = (name, { idempotent = false, imageUrls } = {}) => ({
     name,
     method: "POST",
     path: "/v1/products",
-    label: idempotent ? "/v1/products (Idempotency-Key)" : undefined,
+    label: idempotent
+      ? "/v1/products (Idempotency-Key)"
+      : imageUrls
+        ? `/v1/products (${imageUrls.length} image_urls)`
+        : undefined,
     headers: { ...auth, "Content-Type": "application/json" },
+    probeStatus: 201,
     setup: (req) => ({
       ...req,
       headers: idempotent
@@ -144,9 +148,18 @@ function scenarios(stack, { ids, key, imageId }) {
           { currency: "EUR", amount: 1299 },
           { currency: "USD", amount: 1499 },
         ],
+        image_urls: imageUrls,
       }),
     }),
-    expect: (body) => body.object === "product" && body.version === 1,
+    expect: (body) =>
+      body.object === "product" &&
+      body.version === 1 &&
+      (imageUrls === undefined ||
+        (!("failed_image_urls" in body) &&
+          body.images?.length === imageUrls.length &&
+          body.images.every((image) => image.content_type === "image/png"))),
+    // under load, a 201 that lists failed image URLs counts as an error
+    bodyOk: imageUrls === undefined ? undefined : (body) => !body.includes('"failed_image_urls"'),
   });
   list.push(
     {
@@ -171,6 +184,8 @@ function scenarios(stack, { ids, key, imageId }) {
     create("create", {}),
     // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
     create("create-keyed", { idempotent: true }),
+    // the same create with 4 image URLs on the local origin: 4 fetches (4 at once), 4 R2 puts, 4 image rows
+    create("create-4-images", { imageUrls }),
     {
       name: "patch",
       method: "PATCH",
@@ -222,7 +237,13 @@ async function probe(stack, base, scenario) {
       `${stack} ${scenario.name}: ${built.method} ${built.path} → ${response.status} ${why}: ${text.slice(0, 400)}`,
     );
   };
-  if (response.status < 200 || response.status > 299) fail("is not 2xx");
+  if (
+    scenario.probeStatus === undefined
+      ? response.status < 200 || response.status > 299
+      : response.status !== scenario.probeStatus
+  ) {
+    fail(`is not ${scenario.probeStatus ?? "2xx"}`);
+  }
   if (scenario.expect) {
     let body;
     try {
@@ -362,7 +383,13 @@ async function benchSize(size, ctx) {
   const out = { size, worker: {}, peer: {} };
 
   log(`${sizeLabel(size)}: starting the Worker (Miniflare, persistence in ${persistDir})`);
-  const worker = await startWorker({ ...ctx.bundle, persistDir, config: ctx.config, adminToken });
+  const worker = await startWorker({
+    ...ctx.bundle,
+    persistDir,
+    config: ctx.config,
+    adminToken,
+    imageOrigin: ctx.imageOrigin,
+  });
   const shared = await using(
     worker,
     () => worker.mf.dispose(),
@@ -388,7 +415,7 @@ async function benchSize(size, ctx) {
       out.worker.scenarios = await drive(
         "worker",
         url,
-        scenarios("worker", { ids: seeded.ids, key, imageId }),
+        scenarios("worker", { ids: seeded.ids, key, imageId, imageUrls: ctx.imageOrigin.urls }),
         ctx.opts,
       );
       return { orgId, keyId, key, ids: seeded.ids };
@@ -622,15 +649,21 @@ async function main() {
   const bundle = await bundleSize(join(tmp, "bundle-minified"));
   const startup = await startupTime(tmp);
 
-  const ctx = {
-    tmp,
-    config,
-    bundle: { bundleFile: built.file, bundleDir },
-    baseTime: Date.now(),
-    opts: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup },
-  };
-  const sizes = [];
-  for (const size of opts.sizes) sizes.push(await benchSize(size, ctx));
+  const imageOrigin = await startImageOrigin();
+  log(`image origin on http://${imageOrigin.host}`);
+  const sizes = await using(imageOrigin, imageOrigin.stop, async () => {
+    const ctx = {
+      tmp,
+      config,
+      bundle: { bundleFile: built.file, bundleDir },
+      imageOrigin,
+      baseTime: Date.now(),
+      opts: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup },
+    };
+    const done = [];
+    for (const size of opts.sizes) done.push(await benchSize(size, ctx));
+    return done;
+  });
 
   const results = {
     commit: git(["rev-parse", "--short", "HEAD"]),

@@ -23,7 +23,8 @@ const round = (value, digits = 2) => (value === null ? null : Number(value.toFix
 /**
  * A scenario: { name, method?, path?, headers?, body?, setup?(request) → request,
  * onResponse?(status, headers, context), okStatuses?: number[] (default 2xx), softStatuses?: number[]
- * (counted apart, neither ok nor error, e.g. 412) }.
+ * (counted apart, neither ok nor error, e.g. 412), bodyOk?(body: string) → boolean (an ok status whose
+ * body fails it is an error, e.g. a create whose image fetches failed) }.
  */
 function autocannonRequest(scenario, record) {
   const request = {
@@ -33,9 +34,9 @@ function autocannonRequest(scenario, record) {
   };
   if (scenario.body !== undefined) request.body = scenario.body;
   if (scenario.setup) request.setupRequest = (req, context) => scenario.setup(req, context);
-  request.onResponse = (status, _body, context, headers) => {
+  request.onResponse = (status, body, context, headers) => {
     scenario.onResponse?.(status, headers, context);
-    record?.(status, headers);
+    record?.(status, headers, body);
   };
   return request;
 }
@@ -58,8 +59,13 @@ export async function runScenario(base, scenario, { duration, connections, warmu
   if (warmup > 0) await cannon(base, scenario, { duration: warmup, connections });
   const latencies = [];
   const timing = { samples: 0, rowsRead: 0, rowsWritten: 0, queries: 0, dbMs: 0, totalMs: 0 };
-  const record = (status, headers) => {
+  let badBodies = 0;
+  const record = (status, headers, body) => {
     if (status < 200 || status > 299) return;
+    if (scenario.bodyOk && !scenario.bodyOk(body)) {
+      badBodies += 1;
+      return;
+    }
     const value = header(headers, "server-timing");
     const db = value && DB_TIMING.exec(value);
     if (!db) return;
@@ -88,6 +94,9 @@ export async function runScenario(base, scenario, { duration, connections, warmu
     else if (soft.includes(Number(code))) softCount += count;
     else bad += count;
   }
+  // 2xx answers whose body says the request only partly worked
+  ok -= badBodies;
+  bad += badBodies;
   const per = (sum) => (timing.samples > 0 ? sum / timing.samples : null);
   return {
     scenario: scenario.name,
@@ -103,8 +112,9 @@ export async function runScenario(base, scenario, { duration, connections, warmu
       max: round(latencies[latencies.length - 1] ?? null, 3),
     },
     ok,
-    // non-2xx responses other than the soft ones, plus connection errors and timeouts
+    // non-2xx responses other than the soft ones, 2xx ones that fail bodyOk, plus connection errors and timeouts
     errors: bad + result.errors,
+    bad_bodies: scenario.bodyOk ? badBodies : undefined,
     soft_statuses: soft.length > 0 ? softCount : undefined,
     timeouts: result.timeouts,
     statuses,

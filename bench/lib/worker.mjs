@@ -36,8 +36,12 @@ export async function buildBundle(outdir, { minify = false } = {}) {
   return { file: join(outdir, "index.js"), ms: performance.now() - started };
 }
 
-/** Starts workerd on 127.0.0.1 (a free port) with the bundle, the bindings and persistence in `persistDir`. */
-export async function startWorker({ bundleFile, bundleDir, persistDir, config, adminToken }) {
+/**
+ * Starts workerd on 127.0.0.1 (a free port) with the bundle, the bindings and persistence in `persistDir`.
+ * `imageOrigin` (bench/lib/image-origin.mjs) is the one host:port the Worker may fetch image URLs from
+ * over http on loopback (IMAGE_FETCH_ALLOWED_HOSTS); without it the var is empty.
+ */
+export async function startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin }) {
   const started = performance.now();
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -51,7 +55,11 @@ export async function startWorker({ bundleFile, bundleDir, persistDir, config, a
       d1Databases: { DB: config.d1.database_id },
       kvNamespaces: { IDEMPOTENCY: config.kv.id },
       r2Buckets: { IMAGES: config.r2.bucket_name },
-      bindings: { ...config.vars, IMAGE_FETCH_ALLOWED_HOSTS: "", ADMIN_TOKEN: adminToken },
+      bindings: {
+        ...config.vars,
+        IMAGE_FETCH_ALLOWED_HOSTS: imageOrigin?.host ?? "",
+        ADMIN_TOKEN: adminToken,
+      },
       resourcePersistencePath: persistDir,
       cf: false,
       logRequests: false,
