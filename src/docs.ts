@@ -73,6 +73,13 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
 | \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
+| \`seo\` | \`title\` ≤ 256, \`description\` ≤ 1024 characters |
+| \`default_locale\` | a BCP 47 tag, stored canonical |
+| \`attributes\` | ≤ 200; name 1 – 128, value 1 – 1024 characters |
+| \`custom_fields\` | ≤ 50; name 1 – 128; \`values\` 1 – 100 (checkboxes and size only); \`range_from\` ≤ \`range_to\` (date_picker only) |
+| \`allowed_countries\` | ≤ 249 ISO 3166-1 alpha-2 codes |
+| \`destination.url\` | absolute http(s), ≤ 2048 characters |
+| windows | \`available_from\` ≤ \`available_to\`, \`new_from\` ≤ \`new_to\`; a date covers its whole UTC day |
 | image | 10 MiB (\`413\` for an upload, \`too_large\` for a URL); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
 | \`image_urls\` | ≤ 10 a request, each 1 – 2048 characters; 10 s and ≤ 3 redirects a URL |
 `;

@@ -2,6 +2,7 @@ import type { products } from "../db/schema";
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
 import { normalizeGtin } from "../lib/gtin";
+import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
 import type { ProductInput } from "./products.schemas";
 
 export type Price = {
@@ -82,6 +83,39 @@ export function resolveProductFields(
     failures.push({ field: "default_currency", message: "Must be the currency of one of prices." });
   }
 
+  for (const [from, to] of WINDOWS) {
+    const start = input[from] === null ? undefined : parseDateOrDateTime(input[from]);
+    const end = input[to] === null ? undefined : lastMillisecondOf(input[to]);
+    if (start !== undefined && end !== undefined && start > end) {
+      failures.push({ field: to, message: `Must not be before ${from}.` });
+    }
+  }
+
+  input.custom_fields.forEach((field, index) => {
+    const at = `custom_fields[${index}]`;
+    const choices = field.type === "checkboxes" || field.type === "size";
+    if (choices && field.values === undefined) {
+      failures.push({ field: `${at}.values`, message: `Required for a ${field.type} field.` });
+    }
+    if (!choices && field.values !== undefined) {
+      failures.push({ field: `${at}.values`, message: "Only checkboxes and size fields have values." });
+    }
+    if (field.type === "date_picker") {
+      if (field.range_from === undefined || field.range_to === undefined) {
+        const missing = field.range_from === undefined ? "range_from" : "range_to";
+        failures.push({ field: `${at}.${missing}`, message: "Required for a date_picker field." });
+      } else if ((parseDateOrDateTime(field.range_from) ?? 0) > (lastMillisecondOf(field.range_to) ?? 0)) {
+        failures.push({ field: `${at}.range_to`, message: "Must not be before range_from." });
+      }
+    } else {
+      for (const range of ["range_from", "range_to"] as const) {
+        if (field[range] !== undefined) {
+          failures.push({ field: `${at}.${range}`, message: "Only date_picker fields have a range." });
+        }
+      }
+    }
+  });
+
   if (failures.length > 0) return { failures };
   const { shippable, default_currency: _, image_urls: __, ...rest } = input;
   return {
@@ -93,9 +127,53 @@ export function resolveProductFields(
       prices,
       tags: [...new Set(input.tags)],
       agent_ids: [...new Set(input.agent_ids)],
+      allowed_countries: [...new Set(input.allowed_countries)],
     },
   };
 }
+
+/** The availability and novelty windows: `from` ≤ `to`, each end optional. */
+const WINDOWS = [
+  ["available_from", "available_to"],
+  ["new_from", "new_to"],
+] as const;
+
+/** Whether `now` is inside a window whose ends are optional dates or date-times (inclusive, UTC). */
+export function insideWindow(from: string | null, to: string | null, now: number): boolean {
+  if (from !== null && now < (parseDateOrDateTime(from) ?? 0)) return false;
+  if (to !== null && now > (lastMillisecondOf(to) ?? 0)) return false;
+  return true;
+}
+
+/**
+ * Fields added after products were first stored, with the values a product stored before them has
+ * (the same as a new product's defaults), so that every stored row reads as a whole product.
+ */
+const LATER_FIELDS = {
+  seo: { title: null, description: null },
+  default_locale: "en",
+  visible: true,
+  buyable: true,
+  on_sale: false,
+  discountable: true,
+  reviews_allowed: false,
+  exclude_from_feeds: false,
+  available_from: null,
+  available_to: null,
+  new_from: null,
+  new_to: null,
+  attributes: [],
+  custom_fields: [],
+  allowed_countries: [],
+  destination: null,
+} satisfies Partial<ProductFields>;
+
+/** The stored writable fields of a row, with the defaults of fields added since it was written. */
+export const storedFields = (row: Pick<ProductRow, "data">): ProductFields =>
+  ({
+    ...LATER_FIELDS,
+    ...(JSON.parse(row.data) as Partial<ProductFields>),
+  }) as ProductFields;
 
 /** An image as products.images keeps it (see migration 0004). */
 export type StoredImage = {
@@ -114,8 +192,8 @@ export type StoredImage = {
 export const storedImages = (row: Pick<ProductRow, "images">) => JSON.parse(row.images) as StoredImage[];
 
 /** The API representation of a stored product; `origin` makes the image urls absolute. */
-export function toProduct(row: ProductRow, origin: string) {
-  const fields = JSON.parse(row.data) as ProductFields;
+export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
+  const fields = storedFields(row);
   return {
     id: row.id,
     object: "product" as const,
@@ -136,6 +214,26 @@ export function toProduct(row: ProductRow, origin: string) {
     tags: fields.tags,
     props: fields.props,
     agent_ids: fields.agent_ids,
+    seo: fields.seo,
+    default_locale: fields.default_locale,
+    visible: fields.visible,
+    buyable: fields.buyable,
+    on_sale: fields.on_sale,
+    discountable: fields.discountable,
+    reviews_allowed: fields.reviews_allowed,
+    exclude_from_feeds: fields.exclude_from_feeds,
+    available_from: fields.available_from,
+    available_to: fields.available_to,
+    new_from: fields.new_from,
+    new_to: fields.new_to,
+    is_available: insideWindow(fields.available_from, fields.available_to, now),
+    is_new:
+      (fields.new_from !== null || fields.new_to !== null) &&
+      insideWindow(fields.new_from, fields.new_to, now),
+    attributes: fields.attributes,
+    custom_fields: fields.custom_fields,
+    allowed_countries: fields.allowed_countries,
+    destination: fields.destination,
     images: storedImages(row).map((image) => ({
       id: image.id,
       object: "image" as const,
@@ -162,5 +260,5 @@ export function toProduct(row: ProductRow, origin: string) {
 
 /** The writable fields as a client would send them, for a merge patch to apply to. */
 export function writableFields(row: ProductRow): Record<string, unknown> {
-  return JSON.parse(row.data) as Record<string, unknown>;
+  return storedFields(row) as unknown as Record<string, unknown>;
 }

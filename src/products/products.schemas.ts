@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { isCountry } from "../lib/countries";
 import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
 import { normalizeGtin } from "../lib/gtin";
+import { canonicalLocale } from "../lib/locale";
 import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
 
 export const MAX_IMAGE_URLS = 10;
@@ -71,6 +73,72 @@ const Gtin = z
   })
   .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
 
+/** A BCP 47 tag, stored in its canonical form. */
+export const Locale = z
+  .string()
+  .refine((tag) => canonicalLocale(tag) !== undefined, {
+    error: (issue) => `Not a BCP 47 language tag: '${issue.input}'.`,
+  })
+  .transform((tag) => canonicalLocale(tag) as string)
+  .openapi({ example: "pt-BR", description: "BCP 47 language tag (`en`, `pt-BR`); stored canonical." });
+
+const Country = z
+  .string()
+  .refine((code) => isCountry(code.toUpperCase()), {
+    error: (issue) => `Not an ISO 3166-1 alpha-2 country code: '${issue.input}'.`,
+  })
+  .transform((code) => code.toUpperCase())
+  .openapi({ example: "DE", description: "ISO 3166-1 alpha-2, case-insensitive in, upper-case out." });
+
+const Seo = z
+  .strictObject({
+    title: text(0, 256).nullable().default(null),
+    description: text(0, 1024).nullable().default(null),
+  })
+  .openapi("Seo");
+
+const Attribute = z
+  .strictObject({ name: text(1, 128), value: text(1, 1024), locale: Locale.optional() })
+  .openapi("Attribute");
+
+export const CUSTOM_FIELD_TYPES = ["size", "checkboxes", "textfield", "textarea", "date_picker"] as const;
+
+const CustomField = z
+  .strictObject({
+    name: text(1, 128),
+    type: z.enum(CUSTOM_FIELD_TYPES),
+    values: z.array(text(1, 128)).min(1).max(100).optional().openapi({
+      description: "The choices: required for `checkboxes` and `size`, refused for the other types.",
+    }),
+    range_from: DateOrDateTime.optional().openapi({ description: "`date_picker` only: the first date." }),
+    range_to: DateOrDateTime.optional().openapi({ description: "`date_picker` only: the last date." }),
+    locale: Locale.optional(),
+  })
+  .openapi("CustomField", { description: "An input the buyer fills in when ordering." });
+
+/** An absolute http(s) URL. */
+const HttpUrl = text(1, 2048).refine(
+  (value) => {
+    try {
+      return ["http:", "https:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: "Must be an absolute http or https URL." },
+);
+
+const Destination = z
+  .strictObject({
+    url: HttpUrl.optional(),
+    chatbot: z.uuid().optional(),
+    page: z.uuid().optional(),
+    knowledge_base: z.uuid().optional(),
+  })
+  .openapi("Destination", {
+    description: "Where a scan leads: a URL, or the UUIDs of a chatbot, page or knowledge base.",
+  });
+
 /** Write-only: URLs the Worker fetches into the product's images (API.md, Images). */
 export const ImageUrls = z
   .array(text(1, 2048))
@@ -104,6 +172,28 @@ export const ProductInput = z
       .default([]),
     props: Props.default({}),
     agent_ids: z.array(text(1, 128)).max(100).default([]),
+    seo: Seo.nullable()
+      .default(null)
+      .transform((seo) => seo ?? { title: null, description: null }),
+    default_locale: Locale.default("en"),
+    visible: z.boolean().default(true),
+    buyable: z.boolean().default(true),
+    on_sale: z.boolean().default(false),
+    discountable: z.boolean().default(true),
+    reviews_allowed: z.boolean().default(false),
+    exclude_from_feeds: z.boolean().default(false),
+    available_from: DateOrDateTime.nullable().default(null),
+    available_to: DateOrDateTime.nullable().default(null),
+    new_from: DateOrDateTime.nullable().default(null),
+    new_to: DateOrDateTime.nullable().default(null),
+    attributes: z.array(Attribute).max(200).default([]),
+    custom_fields: z.array(CustomField).max(50).default([]),
+    allowed_countries: z
+      .array(Country)
+      .max(249)
+      .default([])
+      .openapi({ description: "Where the product may be sold; empty: everywhere. Deduplicated." }),
+    destination: Destination.nullable().default(null),
     image_urls: ImageUrls.nullable().optional(),
   })
   .openapi("ProductInput", {
@@ -214,6 +304,46 @@ export const Product = z
     tags: z.array(z.string()),
     props: z.record(z.string(), z.unknown()),
     agent_ids: z.array(z.string()),
+    seo: z.object({ title: z.string().nullable(), description: z.string().nullable() }),
+    default_locale: z.string(),
+    visible: z.boolean(),
+    buyable: z.boolean(),
+    on_sale: z.boolean(),
+    discountable: z.boolean(),
+    reviews_allowed: z.boolean(),
+    exclude_from_feeds: z.boolean(),
+    available_from: z.string().nullable(),
+    available_to: z.string().nullable(),
+    new_from: z.string().nullable(),
+    new_to: z.string().nullable(),
+    is_available: z.boolean().openapi({
+      description:
+        "Read-only, computed when read: now (UTC) is inside [available_from, available_to]; a date covers its whole UTC day, a missing end is open.",
+    }),
+    is_new: z.boolean().openapi({
+      description:
+        "Read-only, computed when read: new_from or new_to is set and now (UTC) is inside that window.",
+    }),
+    attributes: z.array(z.object({ name: z.string(), value: z.string(), locale: z.string().optional() })),
+    custom_fields: z.array(
+      z.object({
+        name: z.string(),
+        type: z.enum(CUSTOM_FIELD_TYPES),
+        values: z.array(z.string()).optional(),
+        range_from: z.string().optional(),
+        range_to: z.string().optional(),
+        locale: z.string().optional(),
+      }),
+    ),
+    allowed_countries: z.array(z.string()),
+    destination: z
+      .object({
+        url: z.string().optional(),
+        chatbot: z.string().optional(),
+        page: z.string().optional(),
+        knowledge_base: z.string().optional(),
+      })
+      .nullable(),
     images: z
       .array(Image)
       .openapi({ description: "Read-only: add them with `image_urls` or POST /v1/products/{id}/images." }),

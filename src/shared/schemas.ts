@@ -30,6 +30,17 @@ export function parseDateOrDateTime(value: string): number | undefined {
   return DATE.test(value) && day !== value ? undefined : time;
 }
 
+/**
+ * The last millisecond a date or date-time covers: a date (`2026-12-31`) runs to the end of that
+ * day in UTC, a date-time is its own instant. With parseDateOrDateTime as the first, this makes a
+ * `from`/`to` pair an inclusive window.
+ */
+export function lastMillisecondOf(value: string): number | undefined {
+  const time = parseDateOrDateTime(value);
+  if (time === undefined) return undefined;
+  return DATE.test(value) ? time + 24 * 60 * 60 * 1000 - 1 : time;
+}
+
 export const DateOrDateTime = z
   .string()
   .refine((value) => parseDateOrDateTime(value) !== undefined, {
