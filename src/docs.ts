@@ -79,6 +79,8 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | \`custom_fields\` | ≤ 50; name 1 – 128; \`values\` 1 – 100 (checkboxes and size only); \`range_from\` ≤ \`range_to\` (date_picker only) |
 | \`allowed_countries\` | ≤ 249 ISO 3166-1 alpha-2 codes |
 | \`destination.url\` | absolute http(s), ≤ 2048 characters |
+| \`inventory\` | quantities −1 000 000 000 … 1 000 000 000; below 0 only with \`allow_backorder\`; order quantities ≥ 1, min ≤ max |
+| inventory adjustment | \`delta\` a non-zero integer within ±1 000 000 000; \`reason\` 1 – 256 characters |
 | windows | \`available_from\` ≤ \`available_to\`, \`new_from\` ≤ \`new_to\`; a date covers its whole UTC day |
 | image | 10 MiB (\`413\` for an upload, \`too_large\` for a URL); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
 | \`image_urls\` | ≤ 10 a request, each 1 – 2048 characters; 10 s and ≤ 3 redirects a URL |

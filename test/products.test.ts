@@ -61,6 +61,7 @@ const FULL_INPUT = {
   ],
   allowed_countries: ["de", "AT", "DE"],
   destination: { url: "https://acme.example/espresso", chatbot: "0b8a1c5e-4f4e-4c7b-9a55-7d7f4a1f2b3c" },
+  inventory: { tracking: "product", quantity: 4, low_stock_threshold: 2 },
 };
 
 let main: { orgId: string; key: string; keyId: string };
@@ -165,6 +166,15 @@ describe("create", () => {
       ],
       allowed_countries: ["DE", "AT"],
       destination: { url: "https://acme.example/espresso", chatbot: "0b8a1c5e-4f4e-4c7b-9a55-7d7f4a1f2b3c" },
+      inventory: {
+        tracking: "product",
+        quantity: 4,
+        low_stock_threshold: 2,
+        allow_backorder: false,
+        min_order_quantity: 1,
+        max_order_quantity: null,
+      },
+      in_stock: true,
       images: [],
       total_scans: 0,
       last_scanned_at: null,
@@ -214,6 +224,15 @@ describe("create", () => {
       custom_fields: [],
       allowed_countries: [],
       destination: null,
+      inventory: {
+        tracking: "none",
+        quantity: 0,
+        low_stock_threshold: null,
+        allow_backorder: false,
+        min_order_quantity: 1,
+        max_order_quantity: null,
+      },
+      in_stock: true,
       images: [],
       total_scans: 0,
       last_scanned_at: null,

@@ -20,6 +20,7 @@ export const products = router
   .openapi(routes.replaceProduct, handlers.replace)
   .openapi(routes.patchProduct, handlers.patch)
   .openapi(routes.deleteProduct, handlers.remove)
+  .openapi(routes.adjustInventory, handlers.adjustInventory)
   .openapi(imageRoutes.addImages, imageHandlers.add)
   .openapi(imageRoutes.updateImage, imageHandlers.update)
   .openapi(imageRoutes.deleteImage, imageHandlers.remove);

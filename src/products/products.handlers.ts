@@ -21,7 +21,7 @@ import {
 } from "./products.model";
 import * as repo from "./products.repo";
 import type * as routes from "./products.routes";
-import { ProductInput, type ProductInput as ProductInputType } from "./products.schemas";
+import { MAX_QUANTITY, ProductInput, type ProductInput as ProductInputType } from "./products.schemas";
 
 const notFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
 
@@ -169,6 +169,38 @@ export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
     if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
     return parsed.data;
   });
+};
+
+export const adjustInventory: AppRouteHandler<typeof routes.adjustInventory> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { delta } = c.req.valid("json");
+  const result = await repo.adjustInventory(
+    c.var.db,
+    { id, orgId: c.var.auth.orgId, delta, updatedAt: new Date().toISOString(), updatedBy: c.var.auth.keyId },
+    parseIfMatch(c.req.header("If-Match")),
+    MAX_QUANTITY,
+  );
+  if ("notFound" in result) throw notFound(id);
+  if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  if ("untracked" in result) {
+    throw invalidData([
+      { field: "delta", message: "This product does not track stock: set inventory.tracking to product." },
+    ]);
+  }
+  if ("outOfRange" in result) {
+    throw invalidData([
+      {
+        field: "delta",
+        message: `The quantity (${result.outOfRange}) would leave -${MAX_QUANTITY} … ${MAX_QUANTITY}.`,
+      },
+    ]);
+  }
+  if ("insufficient" in result) {
+    throw new ApiError("insufficient_stock", {
+      message: `The quantity is ${result.insufficient}: taking ${-delta} would go below zero, and backorders are not allowed.`,
+    });
+  }
+  return c.json(toProduct(result.row, originOf(c)), 200, productHeaders(result.row));
 };
 
 export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) => {

@@ -3,7 +3,7 @@ import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
 import { normalizeGtin } from "../lib/gtin";
 import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
-import type { ProductInput } from "./products.schemas";
+import { DEFAULT_INVENTORY, type ProductInput } from "./products.schemas";
 
 export type Price = {
   currency: string;
@@ -91,6 +91,23 @@ export function resolveProductFields(
     }
   }
 
+  const inventory = input.inventory;
+  if (inventory.tracking === "variant") {
+    failures.push({
+      field: "inventory.tracking",
+      message: "Variants are not available yet: use none or product.",
+    });
+  }
+  if (inventory.quantity < 0 && !inventory.allow_backorder) {
+    failures.push({ field: "inventory.quantity", message: "Below 0 only with allow_backorder." });
+  }
+  if (inventory.max_order_quantity !== null && inventory.max_order_quantity < inventory.min_order_quantity) {
+    failures.push({
+      field: "inventory.max_order_quantity",
+      message: "Must not be below min_order_quantity.",
+    });
+  }
+
   input.custom_fields.forEach((field, index) => {
     const at = `custom_fields[${index}]`;
     const choices = field.type === "checkboxes" || field.type === "size";
@@ -166,7 +183,12 @@ const LATER_FIELDS = {
   custom_fields: [],
   allowed_countries: [],
   destination: null,
+  inventory: DEFAULT_INVENTORY,
 } satisfies Partial<ProductFields>;
+
+/** In stock: always when stock is not tracked; when it is, above 0 or with backorders allowed. */
+export const inStock = (inventory: ProductFields["inventory"]) =>
+  inventory.tracking === "none" || inventory.quantity > 0 || inventory.allow_backorder;
 
 /** The stored writable fields of a row, with the defaults of fields added since it was written. */
 export const storedFields = (row: Pick<ProductRow, "data">): ProductFields =>
@@ -234,6 +256,8 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     custom_fields: fields.custom_fields,
     allowed_countries: fields.allowed_countries,
     destination: fields.destination,
+    inventory: fields.inventory,
+    in_stock: inStock(fields.inventory),
     images: storedImages(row).map((image) => ({
       id: image.id,
       object: "image" as const,

@@ -178,6 +178,57 @@ export async function updateProduct(
   }
 }
 
+export type AdjustResult =
+  | { row: ProductRow }
+  | { notFound: true }
+  | { versionMismatch: number }
+  | { untracked: true }
+  | { insufficient: number }
+  | { outOfRange: number };
+
+/**
+ * Adds `delta` to inventory.quantity in one conditional UPDATE (never a read-then-write), so that
+ * concurrent adjustments all count: only while stock is tracked per product, and only if the result
+ * stays at or above 0 (unless backorders are allowed) and within ±maxQuantity.
+ */
+export async function adjustInventory(
+  db: Database,
+  values: { id: string; orgId: string; delta: number; updatedAt: string; updatedBy: string },
+  condition: VersionCondition,
+  maxQuantity: number,
+): Promise<AdjustResult> {
+  const quantity = sql`json_extract(${products.data}, '$.inventory.quantity')`;
+  const [row] = await db
+    .update(products)
+    .set({
+      data: sql`json_set(${products.data}, '$.inventory.quantity', ${quantity} + ${values.delta})`,
+      version: sql`${products.version} + 1`,
+      updatedAt: values.updatedAt,
+      updatedBy: values.updatedBy,
+    })
+    .where(
+      and(
+        eq(products.id, values.id),
+        eq(products.orgId, values.orgId),
+        versionFilter(condition),
+        sql`json_extract(${products.data}, '$.inventory.tracking') = 'product'`,
+        sql`(json_extract(${products.data}, '$.inventory.allow_backorder') OR ${quantity} + ${values.delta} >= 0)`,
+        sql`abs(${quantity} + ${values.delta}) <= ${maxQuantity}`,
+      ),
+    )
+    .returning();
+  if (row) return { row };
+  // Why not: read the row as it is now (a miss is the rare path).
+  const current = await findProduct(db, values.orgId, values.id);
+  if (!current) return { notFound: true };
+  if (!satisfies(condition, current.version)) return { versionMismatch: current.version };
+  const inventory = (JSON.parse(current.data) as { inventory?: { tracking: string; quantity: number } })
+    .inventory;
+  if (inventory?.tracking !== "product") return { untracked: true };
+  if (Math.abs(inventory.quantity + values.delta) > maxQuantity) return { outOfRange: inventory.quantity };
+  return { insufficient: inventory.quantity };
+}
+
 export async function deleteProduct(
   db: Database,
   orgId: string,

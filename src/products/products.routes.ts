@@ -4,6 +4,7 @@ import { jsonBody } from "../middleware/json-body";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
 import {
   DeletedProduct,
+  InventoryAdjustment,
   Product,
   ProductInput,
   ProductList,
@@ -173,5 +174,36 @@ export const deleteProduct = createRoute({
   responses: {
     200: { description: "Deleted.", content: { "application/json": { schema: DeletedProduct } } },
     ...errorResponses(...authErrors, "not_found", "precondition_failure"),
+  },
+});
+
+export const adjustInventory = createRoute({
+  operationId: "adjustProductInventory",
+  method: "post",
+  path: "/{id}/inventory_adjustments",
+  tags,
+  security,
+  summary: "Adjust the stock",
+  description:
+    "Adds `delta` to `inventory.quantity` atomically: concurrent adjustments all count. Only for `inventory.tracking: product`. Going below 0 without `allow_backorder` is `409 insufficient_stock` and changes nothing. Honours `If-Match`; answers the product.",
+  middleware: [requireScope("product.edit"), jsonBody()] as const,
+  request: {
+    params: ProductId,
+    headers: ifMatch.extend(IdempotencyHeader.shape),
+    body: { required: true, content: { "application/json": { schema: InventoryAdjustment } } },
+  },
+  responses: {
+    200: productResponse("The product, with the new quantity."),
+    ...errorResponses(
+      ...authErrors,
+      ...idempotencyErrors,
+      "invalid_data",
+      "invalid_json",
+      "payload_too_large",
+      "unsupported_media_type",
+      "not_found",
+      "precondition_failure",
+      "insufficient_stock",
+    ),
   },
 });

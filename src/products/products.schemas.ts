@@ -139,6 +139,31 @@ const Destination = z
     description: "Where a scan leads: a URL, or the UUIDs of a chatbot, page or knowledge base.",
   });
 
+export const MAX_QUANTITY = 1_000_000_000;
+const Quantity = z.int().min(-MAX_QUANTITY).max(MAX_QUANTITY);
+
+export const DEFAULT_INVENTORY = {
+  tracking: "none" as const,
+  quantity: 0,
+  low_stock_threshold: null,
+  allow_backorder: false,
+  min_order_quantity: 1,
+  max_order_quantity: null,
+};
+
+const Inventory = z
+  .strictObject({
+    tracking: z.enum(["none", "product", "variant"]).default("none").openapi({
+      description: "`none`: always in stock; `product`: `quantity` counts; `variant`: not available yet.",
+    }),
+    quantity: Quantity.default(0).openapi({ description: "Below 0 only with `allow_backorder`." }),
+    low_stock_threshold: z.int().min(0).max(MAX_QUANTITY).nullable().default(null),
+    allow_backorder: z.boolean().default(false),
+    min_order_quantity: z.int().min(1).max(MAX_QUANTITY).default(1),
+    max_order_quantity: z.int().min(1).max(MAX_QUANTITY).nullable().default(null),
+  })
+  .openapi("Inventory");
+
 /** Write-only: URLs the Worker fetches into the product's images (API.md, Images). */
 export const ImageUrls = z
   .array(text(1, 2048))
@@ -194,6 +219,9 @@ export const ProductInput = z
       .default([])
       .openapi({ description: "Where the product may be sold; empty: everywhere. Deduplicated." }),
     destination: Destination.nullable().default(null),
+    inventory: Inventory.nullable()
+      .default(null)
+      .transform((inventory) => inventory ?? DEFAULT_INVENTORY),
     image_urls: ImageUrls.nullable().optional(),
   })
   .openapi("ProductInput", {
@@ -336,6 +364,18 @@ export const Product = z
       }),
     ),
     allowed_countries: z.array(z.string()),
+    inventory: z.object({
+      tracking: z.enum(["none", "product", "variant"]),
+      quantity: z.int(),
+      low_stock_threshold: z.int().nullable(),
+      allow_backorder: z.boolean(),
+      min_order_quantity: z.int(),
+      max_order_quantity: z.int().nullable(),
+    }),
+    in_stock: z.boolean().openapi({
+      description:
+        "Read-only, computed when read: always with tracking `none`; with `product`, quantity above 0 or backorders allowed.",
+    }),
     destination: z
       .object({
         url: z.string().optional(),
@@ -399,3 +439,13 @@ export const ProductListQuery = z.strictObject({
 });
 
 export type ProductListQuery = z.output<typeof ProductListQuery>;
+
+export const InventoryAdjustment = z
+  .strictObject({
+    delta: Quantity.refine((delta) => delta !== 0, { message: "Must not be 0." }).openapi({
+      description: "Added to `inventory.quantity` (negative to take stock out).",
+      example: -2,
+    }),
+    reason: text(1, 256).optional().openapi({ example: "order 1042" }),
+  })
+  .openapi("InventoryAdjustment");
