@@ -12,6 +12,7 @@ import { API_VERSIONS, apiVersion, LATEST_API_VERSION } from "./middleware/api-v
 import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
+import { scans } from "./scans";
 import { createRouter } from "./shared/router";
 import { errorResponses } from "./shared/schemas";
 
@@ -107,6 +108,7 @@ export function createApp() {
   app.route("/v1/currencies", currencies);
   app.route("/v1/admin", admin);
   app.route("/images", images);
+  app.route("/s", scans);
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -4,7 +4,14 @@ import { expect } from "vitest";
 export const ADMIN_TOKEN = "test-admin-token";
 export const BASE = "https://api.test";
 
-type Init = { method?: string; body?: unknown; headers?: Record<string, string>; key?: string | null };
+type Init = {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  key?: string | null;
+  /** "manual" to see a redirect itself (the Worker's fetch follows it otherwise). */
+  redirect?: "follow" | "manual";
+};
 
 /** A request through the Worker's fetch handler, as a client sends it. */
 export function api(path: string, init: Init = {}): Promise<Response> {
@@ -19,7 +26,7 @@ export function api(path: string, init: Init = {}): Promise<Response> {
     headers["Content-Type"] ??= "application/json";
   }
   return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method: init.method ?? "GET", headers, body }),
+    new Request(`${BASE}${path}`, { method: init.method ?? "GET", headers, body, redirect: init.redirect }),
   );
 }
 

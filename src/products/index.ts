@@ -2,6 +2,8 @@ import { authenticate } from "../auth/auth.middleware";
 import { idempotency } from "../idempotency/idempotency.middleware";
 import * as imageHandlers from "../images/images.handlers";
 import * as imageRoutes from "../images/images.routes";
+import * as scanHandlers from "../scans/scans.handlers";
+import * as scanRoutes from "../scans/scans.routes";
 import { createRouter } from "../shared/router";
 import * as handlers from "./products.handlers";
 import * as routes from "./products.routes";
@@ -21,6 +23,7 @@ export const products = router
   .openapi(routes.patchProduct, handlers.patch)
   .openapi(routes.deleteProduct, handlers.remove)
   .openapi(routes.adjustInventory, handlers.adjustInventory)
+  .openapi(scanRoutes.recordScan, scanHandlers.record)
   .openapi(imageRoutes.addImages, imageHandlers.add)
   .openapi(imageRoutes.updateImage, imageHandlers.update)
   .openapi(imageRoutes.deleteImage, imageHandlers.remove);

@@ -1,0 +1,43 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { products } from "../db/schema";
+
+export type ScanCount = { total_scans: number; last_scanned_at: string };
+
+/** Counts a scan of the org's product in one UPDATE (no read-then-write: concurrent scans all count). */
+export async function recordScan(
+  db: Database,
+  orgId: string,
+  productId: string,
+  at: string,
+): Promise<ScanCount | undefined> {
+  const [row] = await db
+    .update(products)
+    .set({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at })
+    .where(and(eq(products.id, productId), eq(products.orgId, orgId)))
+    .returning({ total_scans: products.totalScans, last_scanned_at: products.lastScannedAt });
+  return row as ScanCount | undefined;
+}
+
+const destinationUrl = sql<string>`json_extract(${products.data}, '$.destination.url')`;
+const scannable = (productId: string) =>
+  and(eq(products.id, productId), eq(products.status, "active"), sql`${destinationUrl} IS NOT NULL`);
+
+/**
+ * A public scan (`GET /s/{id}`): counts it, only for an active product with a destination url, and
+ * answers that url, in one UPDATE … RETURNING, so the count is committed before the redirect.
+ */
+export async function scanToDestination(db: Database, productId: string, at: string) {
+  const [row] = await db
+    .update(products)
+    .set({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at })
+    .where(scannable(productId))
+    .returning({ url: destinationUrl });
+  return row?.url;
+}
+
+/** Where a scan would lead, without counting one (HEAD). */
+export async function destinationOf(db: Database, productId: string) {
+  const [row] = await db.select({ url: destinationUrl }).from(products).where(scannable(productId)).limit(1);
+  return row?.url;
+}
