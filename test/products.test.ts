@@ -165,6 +165,7 @@ describe("create", () => {
         { name: "Engraving", type: "textfield", locale: "en-GB" },
       ],
       allowed_countries: ["DE", "AT"],
+      related_product_ids: [],
       destination: { url: "https://acme.example/espresso", chatbot: "0b8a1c5e-4f4e-4c7b-9a55-7d7f4a1f2b3c" },
       inventory: {
         tracking: "product",
@@ -223,6 +224,7 @@ describe("create", () => {
       attributes: [],
       custom_fields: [],
       allowed_countries: [],
+      related_product_ids: [],
       destination: null,
       inventory: {
         tracking: "none",

@@ -25,9 +25,23 @@ import { MAX_QUANTITY, ProductInput, type ProductInput as ProductInputType } fro
 
 const notFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
 
-function fieldsOrThrow(input: ProductInputType) {
+/**
+ * The input's stored fields, with every rule checked: the schema's and those between fields, then
+ * that each related id names another product of the org (one indexed read of at most 50 rows; the
+ * database checks again inside the write, see migration 0006).
+ */
+async function fieldsOrThrow(c: Context<AppEnv>, input: ProductInputType, productId: string) {
   const result = resolveProductFields(input);
   if ("failures" in result) throw invalidData(result.failures);
+  const related = result.fields.related_product_ids;
+  const missing = new Set(await repo.missingProducts(c.var.db, c.var.auth.orgId, related));
+  const failures = related.flatMap((relatedId, index) => {
+    const field = `related_product_ids[${index}]`;
+    if (relatedId === productId) return [{ field, message: "A product cannot be related to itself." }];
+    if (missing.has(relatedId)) return [{ field, message: `No product '${relatedId}' in this org.` }];
+    return [];
+  });
+  if (failures.length > 0) throw invalidData(failures);
   return result.fields;
 }
 
@@ -35,6 +49,11 @@ function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
   if ("row" in result) return result.row;
   if ("notFound" in result) throw notFound(id);
   if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  if ("relatedMissing" in result) {
+    throw invalidData([
+      { field: "related_product_ids", message: "A related product was deleted while this write ran." },
+    ]);
+  }
   throw new ApiError(result.duplicate === "sku" ? "duplicate_sku" : "duplicate_gtin");
 }
 
@@ -46,9 +65,9 @@ export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 export const create: AppRouteHandler<typeof routes.createProduct> = async (c) => {
   const { db, auth } = c.var;
   const input = c.req.valid("json");
-  const fields = fieldsOrThrow(input);
   const now = Date.now();
   const id = resourceId(c, "prod", now);
+  const fields = await fieldsOrThrow(c, input, id);
   const stage = new ImageStage(c, id, "image_urls");
   const row = await stage.write(async () => {
     const images = await stage.rowsFor(undefined, { urls: input.image_urls ?? [] });
@@ -134,7 +153,7 @@ async function updateFromCurrent(
   const row = await stage.write(() =>
     onCurrentProduct(c, id, async (current) => {
       const input = inputFor(current);
-      const fields = fieldsOrThrow(input);
+      const fields = await fieldsOrThrow(c, input, id);
       const images = await stage.rowsFor(current, { urls: input.image_urls ?? [] });
       const result = await repo.updateProduct(
         c.var.db,
@@ -155,7 +174,7 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
   if (input.image_urls?.length) return updateFromCurrent(c, id, () => input);
   const result = await repo.updateProduct(
     c.var.db,
-    updateValues(c, id, fieldsOrThrow(input)),
+    updateValues(c, id, await fieldsOrThrow(c, input, id)),
     parseIfMatch(c.req.header("If-Match")),
   );
   const row = rowOrThrow(id, result);

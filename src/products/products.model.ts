@@ -145,6 +145,7 @@ export function resolveProductFields(
       tags: [...new Set(input.tags)],
       agent_ids: [...new Set(input.agent_ids)],
       allowed_countries: [...new Set(input.allowed_countries)],
+      related_product_ids: [...new Set(input.related_product_ids)],
     },
   };
 }
@@ -184,6 +185,7 @@ const LATER_FIELDS = {
   allowed_countries: [],
   destination: null,
   inventory: DEFAULT_INVENTORY,
+  related_product_ids: [],
 } satisfies Partial<ProductFields>;
 
 /** In stock: always when stock is not tracked; when it is, above 0 or with backorders allowed. */
@@ -256,6 +258,7 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     custom_fields: fields.custom_fields,
     allowed_countries: fields.allowed_countries,
     destination: fields.destination,
+    related_product_ids: fields.related_product_ids,
     inventory: fields.inventory,
     in_stock: inStock(fields.inventory),
     images: storedImages(row).map((image) => ({

@@ -11,17 +11,32 @@ export type WriteResult =
   | { row: ProductRow }
   | { notFound: true }
   | { versionMismatch: number }
-  | { duplicate: Duplicate };
+  | { duplicate: Duplicate }
+  | { relatedMissing: true };
 
-/** drizzle wraps D1's error ("Failed query: …"), so the constraint's message is in the cause chain. */
-function isUniqueViolation(
-  error: unknown,
-  index: "product_lookups" | "products.id" = "product_lookups",
-): boolean {
+/** drizzle wraps D1's error ("Failed query: …"), so the database's message is in the cause chain. */
+function causedBy(error: unknown, message: string): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause.message.includes(`UNIQUE constraint failed: ${index}`)) return true;
+    if (cause.message.includes(message)) return true;
   }
   return false;
+}
+
+const isUniqueViolation = (error: unknown, index: "product_lookups" | "products.id" = "product_lookups") =>
+  causedBy(error, `UNIQUE constraint failed: ${index}`);
+
+/** Raised by migration 0006's triggers: a related id names no product of the org (any more). */
+const isRelatedMissing = (error: unknown) => causedBy(error, "related_product_missing");
+
+/** The ids among `ids` that name no product of the org. */
+export async function missingProducts(db: Database, orgId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: products.id })
+    .from(products)
+    .where(and(eq(products.orgId, orgId), inArray(products.id, ids)));
+  const found = new Set(rows.map((row) => row.id));
+  return ids.filter((id) => !found.has(id));
 }
 
 /** After a unique violation: which of the product's identifiers another product of the org holds. */
@@ -96,6 +111,7 @@ export async function insertProduct(
       const existing = await findProduct(db, values.orgId, values.id);
       if (existing) return { row: existing };
     }
+    if (isRelatedMissing(error)) return { relatedMissing: true };
     if (!isUniqueViolation(error)) throw error;
     return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
   }
@@ -173,6 +189,7 @@ export async function updateProduct(
           );
     return row ? { row } : explainMiss(db, values.orgId, values.id, condition, data);
   } catch (error) {
+    if (isRelatedMissing(error)) return { relatedMissing: true };
     if (!isUniqueViolation(error)) throw error;
     return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
   }

@@ -219,6 +219,9 @@ export const ProductInput = z
       .default([])
       .openapi({ description: "Where the product may be sold; empty: everywhere. Deduplicated." }),
     destination: Destination.nullable().default(null),
+    related_product_ids: z.array(text(1, 64)).max(50).default([]).openapi({
+      description: "Other products of the same org; deduplicated. A deleted product leaves the list.",
+    }),
     inventory: Inventory.nullable()
       .default(null)
       .transform((inventory) => inventory ?? DEFAULT_INVENTORY),
@@ -364,6 +367,7 @@ export const Product = z
       }),
     ),
     allowed_countries: z.array(z.string()),
+    related_product_ids: z.array(z.string()),
     inventory: z.object({
       tracking: z.enum(["none", "product", "variant"]),
       quantity: z.int(),
