@@ -73,6 +73,8 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
 | \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
+| \`slug\` | lower-case a-z/0-9 words joined by single hyphens, ≤ 256; unique per org and locale (\`409 duplicate_slug\`); generated from the name when absent, \`-2\`, \`-3\` … on a collision |
+| \`localizations\` | ≤ 50 locales, each with a \`name\` (1 – 512); their slugs as the product's |
 | \`seo\` | \`title\` ≤ 256, \`description\` ≤ 1024 characters |
 | \`default_locale\` | a BCP 47 tag, stored canonical |
 | \`attributes\` | ≤ 200; name 1 – 128, value 1 – 1024 characters |

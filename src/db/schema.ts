@@ -61,7 +61,7 @@ export const products = sqliteTable(
 
 /**
  * Exact-match keys of a product (sku, gtin, tag, agent_id), maintained by triggers from
- * products.data. They back the list filters, and a partial unique index makes sku and gtin
+ * products.data. They back the list filters, and a partial unique index makes sku, gtin and slug
  * unique per org, so two racing writes cannot both win.
  */
 export const productLookups = sqliteTable(
@@ -76,7 +76,7 @@ export const productLookups = sqliteTable(
     primaryKey({ columns: [table.orgId, table.kind, table.value, table.productId] }),
     uniqueIndex("product_lookups_identifier_unique")
       .on(table.orgId, table.kind, table.value)
-      .where(sql`kind IN ('sku', 'gtin')`),
+      .where(sql`kind IN ('sku', 'gtin', 'slug')`),
     index("product_lookups_product_idx").on(table.productId),
   ],
 );

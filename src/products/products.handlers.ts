@@ -8,6 +8,7 @@ import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { mergePatch } from "../lib/merge-patch";
+import { candidate, fallbackSlug, slugify, suffixed } from "../lib/slug";
 import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { parseDateOrDateTime } from "../shared/schemas";
@@ -26,11 +27,62 @@ import { MAX_QUANTITY, ProductInput, type ProductInput as ProductInputType } fro
 const notFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
 
 /**
+ * How a missing slug is picked (API.md, Slugs): `guess` takes the name's own slug without a read
+ * (a create's first try: most names are free, and the unique index catches the rest); `number` the
+ * first of `name`, `name-2`, `name-3`, … that no other product of the org has in that locale (one
+ * index read); `unique` a suffix from the product's own id, for a create that lost the race for a
+ * number several times (a burst of creates of one name).
+ */
+type SlugPick = "guess" | "number" | "unique";
+
+/** Fills the slugs the client left out; returns the lookup values (`<locale>:<slug>`) it generated. */
+async function fillSlugs(
+  c: Context<AppEnv>,
+  productId: string,
+  fields: ProductFields,
+  how: SlugPick,
+): Promise<Set<string>> {
+  const generated = new Set<string>();
+  const pick = async (locale: string, name: string) => {
+    const base = slugify(name) ?? fallbackSlug(productId);
+    let slug = base;
+    if (how !== "guess") {
+      const taken = await repo.takenSlugs(c.var.db, c.var.auth.orgId, productId, locale, base);
+      slug = suffixed(base, productId.slice(-8).toLowerCase());
+      if (how === "number" || taken.has(slug)) {
+        let n = 1;
+        while (taken.has(candidate(base, n))) n++;
+        slug = candidate(base, n);
+      }
+    }
+    generated.add(`${locale}:${slug}`);
+    return slug;
+  };
+  const localizations = Object.entries(fields.localizations);
+  await Promise.all([
+    fields.slug === null
+      ? pick(fields.default_locale, fields.name).then((slug) => {
+          fields.slug = slug;
+        })
+      : undefined,
+    ...localizations.map(async ([locale, localization]) => {
+      if (localization.slug === null) localization.slug = await pick(locale, localization.name);
+    }),
+  ]);
+  return generated;
+}
+
+/**
  * The input's stored fields, with every rule checked: the schema's and those between fields, then
  * that each related id names another product of the org (one indexed read of at most 50 rows; the
- * database checks again inside the write, see migration 0006).
+ * database checks again inside the write, see migration 0006); and the slugs left out, generated.
  */
-async function fieldsOrThrow(c: Context<AppEnv>, input: ProductInputType, productId: string) {
+async function fieldsOrThrow(
+  c: Context<AppEnv>,
+  input: ProductInputType,
+  productId: string,
+  slugs: SlugPick = "number",
+) {
   const result = resolveProductFields(input);
   if ("failures" in result) throw invalidData(result.failures);
   const related = result.fields.related_product_ids;
@@ -42,7 +94,8 @@ async function fieldsOrThrow(c: Context<AppEnv>, input: ProductInputType, produc
     return [];
   });
   if (failures.length > 0) throw invalidData(failures);
-  return result.fields;
+  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs);
+  return { fields: result.fields, generatedSlugs };
 }
 
 function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
@@ -54,7 +107,12 @@ function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
       { field: "related_product_ids", message: "A related product was deleted while this write ran." },
     ]);
   }
-  throw new ApiError(result.duplicate === "sku" ? "duplicate_sku" : "duplicate_gtin");
+  throw new ApiError(`duplicate_${result.duplicate.kind}`, {
+    message:
+      result.duplicate.kind === "slug" && result.duplicate.value
+        ? `Another product of this org already has the slug '${result.duplicate.value.replace(/^[^:]*:/, "")}' in ${result.duplicate.value.replace(/:.*$/, "")}.`
+        : undefined,
+  });
 }
 
 export const productHeaders = (row: ProductRow) => ({ ETag: etag(row.version) });
@@ -67,18 +125,27 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
   const input = c.req.valid("json");
   const now = Date.now();
   const id = resourceId(c, "prod", now);
-  const fields = await fieldsOrThrow(c, input, id);
   const stage = new ImageStage(c, id, "image_urls");
   const row = await stage.write(async () => {
-    const images = await stage.rowsFor(undefined, { urls: input.image_urls ?? [] });
-    const values = {
-      id,
-      orgId: auth.orgId,
-      fields,
-      createdAt: new Date(now).toISOString(),
-      createdBy: auth.keyId,
-    };
-    return rowOrThrow(id, await repo.insertProduct(db, values, images));
+    for (let attempt = 1; ; attempt++) {
+      const how = attempt === 1 ? "guess" : attempt <= SLUG_NUMBER_ATTEMPTS ? "number" : "unique";
+      const { fields, generatedSlugs } = await fieldsOrThrow(c, input, id, how);
+      const images = await stage.rowsFor(undefined, { urls: input.image_urls ?? [] });
+      const values = {
+        id,
+        orgId: auth.orgId,
+        fields,
+        createdAt: new Date(now).toISOString(),
+        createdBy: auth.keyId,
+      };
+      const result = await repo.insertProduct(db, values, images);
+      // A slug generated from the name was taken meanwhile by a concurrent write: pick the next one.
+      const slugTaken =
+        "duplicate" in result &&
+        result.duplicate.kind === "slug" &&
+        generatedSlugs.has(result.duplicate.value ?? "");
+      if (!slugTaken || attempt === SLUG_ATTEMPTS) return rowOrThrow(id, result);
+    }
   });
   return c.json({ ...toProduct(row, originOf(c)), ...stage.report() }, 201, {
     ...productHeaders(row),
@@ -107,6 +174,10 @@ export async function currentProduct(c: Context<AppEnv>, id: string): Promise<Pr
 }
 
 const WRITE_ATTEMPTS = 20;
+/** How often a create picks a generated slug again after a concurrent create took it. */
+const SLUG_ATTEMPTS = 6;
+/** Tries 2 to 4 of a create number its generated slugs; later ones make them unique by the id. */
+const SLUG_NUMBER_ATTEMPTS = 4;
 
 /**
  * A write derived from the product's current version (a merge patch, an image change), which
@@ -153,7 +224,7 @@ async function updateFromCurrent(
   const row = await stage.write(() =>
     onCurrentProduct(c, id, async (current) => {
       const input = inputFor(current);
-      const fields = await fieldsOrThrow(c, input, id);
+      const { fields } = await fieldsOrThrow(c, input, id);
       const images = await stage.rowsFor(current, { urls: input.image_urls ?? [] });
       const result = await repo.updateProduct(
         c.var.db,
@@ -172,9 +243,10 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
   const { id } = c.req.valid("param");
   const input = c.req.valid("json");
   if (input.image_urls?.length) return updateFromCurrent(c, id, () => input);
+  const { fields } = await fieldsOrThrow(c, input, id);
   const result = await repo.updateProduct(
     c.var.db,
-    updateValues(c, id, await fieldsOrThrow(c, input, id)),
+    updateValues(c, id, fields),
     parseIfMatch(c.req.header("If-Match")),
   );
   const row = rowOrThrow(id, result);

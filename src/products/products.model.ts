@@ -2,6 +2,7 @@ import type { products } from "../db/schema";
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
 import { normalizeGtin } from "../lib/gtin";
+import { canonicalLocale } from "../lib/locale";
 import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
 import { DEFAULT_INVENTORY, type ProductInput } from "./products.schemas";
 
@@ -18,10 +19,25 @@ export type Price = {
  * `shippable` and `default_currency` are kept only when the client set them; otherwise they
  * follow `type` and `prices` (so a later patch of those moves the defaults with them).
  */
-export type ProductFields = Omit<ProductInput, "shippable" | "default_currency" | "prices" | "image_urls"> & {
+export type ProductFields = Omit<
+  ProductInput,
+  "shippable" | "default_currency" | "prices" | "image_urls" | "localizations" | "slug"
+> & {
+  /** null until the write fills it (a generated slug), and in products stored before slugs. */
+  slug: string | null;
   shippable?: boolean;
   default_currency?: string;
   prices: Price[];
+  /** By canonical locale, the default locale's own entry folded into the product's fields. */
+  localizations: Record<string, Localization>;
+};
+
+/** null until the write fills it (a generated slug); stored products always have one. */
+export type Localization = {
+  name: string;
+  description: string | null;
+  slug: string | null;
+  seo: { title: string | null; description: string | null };
 };
 
 export type ProductRow = typeof products.$inferSelect;
@@ -108,6 +124,25 @@ export function resolveProductFields(
     });
   }
 
+  // Localizations by canonical locale; the default locale's entry is the product's own fields.
+  let own = { name: input.name, description: input.description, slug: input.slug ?? null, seo: input.seo };
+  const localizations: Record<string, Localization> = {};
+  const seenLocales = new Set<string>();
+  for (const [key, entry] of Object.entries(input.localizations)) {
+    const locale = canonicalLocale(key);
+    const field = `localizations.${key}`;
+    if (locale === undefined) {
+      failures.push({ field, message: "Not a BCP 47 language tag." });
+    } else if (seenLocales.has(locale)) {
+      failures.push({ field, message: `Another key is also the locale ${locale}.` });
+    } else if (locale === input.default_locale) {
+      own = { ...entry, slug: entry.slug ?? own.slug };
+    } else {
+      localizations[locale] = { ...entry, slug: entry.slug ?? null };
+    }
+    if (locale !== undefined) seenLocales.add(locale);
+  }
+
   input.custom_fields.forEach((field, index) => {
     const at = `custom_fields[${index}]`;
     const choices = field.type === "checkboxes" || field.type === "size";
@@ -138,6 +173,8 @@ export function resolveProductFields(
   return {
     fields: {
       ...rest,
+      ...own,
+      localizations,
       ...(shippable === undefined ? {} : { shippable }),
       ...(defaultCurrency === undefined ? {} : { default_currency: defaultCurrency }),
       gtin: input.gtin === null ? null : (normalizeGtin(input.gtin) as { gtin: string }).gtin,
@@ -168,8 +205,10 @@ export function insideWindow(from: string | null, to: string | null, now: number
  * (the same as a new product's defaults), so that every stored row reads as a whole product.
  */
 const LATER_FIELDS = {
+  slug: null,
   seo: { title: null, description: null },
   default_locale: "en",
+  localizations: {},
   visible: true,
   buyable: true,
   on_sale: false,
@@ -238,8 +277,11 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     tags: fields.tags,
     props: fields.props,
     agent_ids: fields.agent_ids,
+    slug: fields.slug,
     seo: fields.seo,
     default_locale: fields.default_locale,
+    // Every stored localization has its slug (the write generates missing ones).
+    localizations: fields.localizations as Record<string, Localization & { slug: string }>,
     visible: fields.visible,
     buyable: fields.buyable,
     on_sale: fields.on_sale,

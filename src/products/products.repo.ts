@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { batch, type Database, lastRow } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import { type ImageRow, insertImage } from "../images/images.repo";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
 
-export type Duplicate = "sku" | "gtin";
+/** Which unique identifier another product holds; for a slug, its lookup value `<locale>:<slug>`. */
+export type Duplicate = { kind: "sku" | "gtin" } | { kind: "slug"; value?: string };
 
 export type WriteResult =
   | { row: ProductRow }
@@ -39,7 +40,19 @@ export async function missingProducts(db: Database, orgId: string, ids: string[]
   return ids.filter((id) => !found.has(id));
 }
 
-/** After a unique violation: which of the product's identifiers another product of the org holds. */
+/** The slug lookups of a product (migration 0007): `<locale>:<slug>` for its own and each localization's. */
+export function slugLookups(fields: ProductFields): string[] {
+  const values = fields.slug === null ? [] : [`${fields.default_locale}:${fields.slug}`];
+  for (const [locale, localization] of Object.entries(fields.localizations)) {
+    if (localization.slug !== null) values.push(`${locale}:${localization.slug}`);
+  }
+  return values;
+}
+
+/**
+ * After a unique violation: which of the product's identifiers another product of the org holds
+ * (sku first, then gtin, then a slug as its lookup value).
+ */
 async function findDuplicate(
   db: Database,
   orgId: string,
@@ -54,8 +67,12 @@ async function findDuplicate(
       and(eq(productLookups.kind, "gtin"), eq(productLookups.value, fields.gtin.padStart(14, "0"))) as SQL,
     );
   }
+  const slugs = slugLookups(fields);
+  if (slugs.length > 0) {
+    candidates.push(and(eq(productLookups.kind, "slug"), inArray(productLookups.value, slugs)) as SQL);
+  }
   const rows = await db
-    .select({ kind: productLookups.kind })
+    .select({ kind: productLookups.kind, value: productLookups.value })
     .from(productLookups)
     .where(
       and(
@@ -64,7 +81,45 @@ async function findDuplicate(
         sql`${productLookups.productId} <> ${productId}`,
       ),
     );
-  return rows.some((row) => row.kind === "sku") || rows.length === 0 ? "sku" : "gtin";
+  for (const kind of ["sku", "gtin"] as const) {
+    if (rows.some((row) => row.kind === kind)) return { kind };
+  }
+  const slug = rows.find((row) => row.kind === "slug");
+  // No row: the other write was rolled back meanwhile; name the sku (or a slug) as before.
+  return slug ? { kind: "slug", value: slug.value } : { kind: fields.sku !== null ? "sku" : "slug" };
+}
+
+/**
+ * The slugs among `base`, `base-2`, `base-3`, … that another product of the org already has in
+ * `locale` (index range reads of the slug lookups `<locale>:<base>` and `<locale>:<base>-<digit>…`).
+ */
+export async function takenSlugs(
+  db: Database,
+  orgId: string,
+  productId: string,
+  locale: string,
+  base: string,
+): Promise<Set<string>> {
+  const prefix = `${locale}:`;
+  const rows = await db
+    .select({ value: productLookups.value })
+    .from(productLookups)
+    .where(
+      and(
+        eq(productLookups.orgId, orgId),
+        eq(productLookups.kind, "slug"),
+        or(
+          eq(productLookups.value, `${prefix}${base}`),
+          // `base-` and a digit, as a range (':' sorts right after '9'): an index range, no pattern
+          and(
+            gte(productLookups.value, `${prefix}${base}-0`),
+            lt(productLookups.value, `${prefix}${base}-:`),
+          ),
+        ),
+        sql`${productLookups.productId} <> ${productId}`,
+      ),
+    );
+  return new Set(rows.map((row) => row.value.slice(prefix.length)));
 }
 
 /**

@@ -3,6 +3,7 @@ import { isCountry } from "../lib/countries";
 import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
 import { normalizeGtin } from "../lib/gtin";
 import { canonicalLocale } from "../lib/locale";
+import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../lib/slug";
 import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
 
 export const MAX_IMAGE_URLS = 10;
@@ -96,6 +97,30 @@ const Seo = z
     description: text(0, 1024).nullable().default(null),
   })
   .openapi("Seo");
+
+/** `seo` as a product or a localization takes it: null or absent is both fields null. */
+const SeoField = Seo.nullable()
+  .default(null)
+  .transform((seo) => seo ?? { title: null, description: null });
+
+export const Slug = z
+  .string()
+  .max(MAX_SLUG_LENGTH)
+  .regex(SLUG_PATTERN, { message: "Lower-case words of a-z and 0-9 joined by single hyphens." })
+  .openapi({ example: "espresso-machine" });
+
+export const MAX_LOCALIZATIONS = 50;
+
+const Localization = z
+  .strictObject({
+    name: text(1, 512, { trim: true }),
+    description: text(0, 5000).nullable().default(null),
+    slug: Slug.nullable()
+      .default(null)
+      .openapi({ description: "Unique per org and locale; generated from the name when absent." }),
+    seo: SeoField,
+  })
+  .openapi("Localization");
 
 const Attribute = z
   .strictObject({ name: text(1, 128), value: text(1, 1024), locale: Locale.optional() })
@@ -197,10 +222,21 @@ export const ProductInput = z
       .default([]),
     props: Props.default({}),
     agent_ids: z.array(text(1, 128)).max(100).default([]),
-    seo: Seo.nullable()
+    slug: Slug.nullable()
       .default(null)
-      .transform((seo) => seo ?? { title: null, description: null }),
+      .openapi({ description: "Unique per org in the default locale; generated from the name when absent." }),
+    seo: SeoField,
     default_locale: Locale.default("en"),
+    localizations: z
+      .record(z.string(), Localization)
+      .refine((map) => Object.keys(map).length <= MAX_LOCALIZATIONS, {
+        message: `At most ${MAX_LOCALIZATIONS} locales.`,
+      })
+      .default({})
+      .openapi({
+        description:
+          "Locale (BCP 47) → {name, description, slug, seo}. The default_locale's entry, if sent, is the product's own fields.",
+      }),
     visible: z.boolean().default(true),
     buyable: z.boolean().default(true),
     on_sale: z.boolean().default(false),
@@ -335,8 +371,21 @@ export const Product = z
     tags: z.array(z.string()),
     props: z.record(z.string(), z.unknown()),
     agent_ids: z.array(z.string()),
+    slug: z
+      .string()
+      .nullable()
+      .openapi({ description: "Null only for a product stored before slugs existed, until its next write." }),
     seo: z.object({ title: z.string().nullable(), description: z.string().nullable() }),
     default_locale: z.string(),
+    localizations: z.record(
+      z.string(),
+      z.object({
+        name: z.string(),
+        description: z.string().nullable(),
+        slug: z.string(),
+        seo: z.object({ title: z.string().nullable(), description: z.string().nullable() }),
+      }),
+    ),
     visible: z.boolean(),
     buyable: z.boolean(),
     on_sale: z.boolean(),

@@ -1,0 +1,2 @@
+DROP INDEX `product_lookups_identifier_unique`;--> statement-breakpoint
+CREATE UNIQUE INDEX `product_lookups_identifier_unique` ON `product_lookups` (`org_id`,`kind`,`value`) WHERE kind IN ('sku', 'gtin', 'slug');
