@@ -168,6 +168,9 @@ describe("create", () => {
       ],
       allowed_countries: ["DE", "AT"],
       related_product_ids: [],
+      options: [],
+      variants: [],
+      variant_pricing: "absolute",
       destination: { url: "https://acme.example/espresso", chatbot: "0b8a1c5e-4f4e-4c7b-9a55-7d7f4a1f2b3c" },
       inventory: {
         tracking: "product",
@@ -229,6 +232,9 @@ describe("create", () => {
       custom_fields: [],
       allowed_countries: [],
       related_product_ids: [],
+      options: [],
+      variants: [],
+      variant_pricing: "absolute",
       destination: null,
       inventory: {
         tracking: "none",

@@ -16,6 +16,7 @@ import {
   type ProductFields,
   type ProductRow,
   resolveProductFields,
+  storedFields,
   storedImages,
   toProduct,
   writableFields,
@@ -82,9 +83,25 @@ async function fieldsOrThrow(
   input: ProductInputType,
   productId: string,
   slugs: SlugPick = "number",
+  current?: ProductRow,
 ) {
-  const result = resolveProductFields(input);
+  const result = resolveProductFields(input, current ? storedFields(current) : undefined);
   if ("failures" in result) throw invalidData(result.failures);
+  // A variant's images are the product's own.
+  const imageIds = new Set(current ? storedImages(current).map((image) => image.id) : []);
+  const imageFailures = result.fields.variants.flatMap((variant, index) =>
+    variant.image_ids.flatMap((imageId, imageIndex) =>
+      imageIds.has(imageId)
+        ? []
+        : [
+            {
+              field: `variants[${index}].image_ids[${imageIndex}]`,
+              message: `No image '${imageId}' on this product.`,
+            },
+          ],
+    ),
+  );
+  if (imageFailures.length > 0) throw invalidData(imageFailures);
   const related = result.fields.related_product_ids;
   const missing = new Set(await repo.missingProducts(c.var.db, c.var.auth.orgId, related));
   const failures = related.flatMap((relatedId, index) => {
@@ -224,7 +241,7 @@ async function updateFromCurrent(
   const row = await stage.write(() =>
     onCurrentProduct(c, id, async (current) => {
       const input = inputFor(current);
-      const { fields } = await fieldsOrThrow(c, input, id);
+      const { fields } = await fieldsOrThrow(c, input, id, "number", current);
       const images = await stage.rowsFor(current, { urls: input.image_urls ?? [] });
       const result = await repo.updateProduct(
         c.var.db,
@@ -242,7 +259,8 @@ async function updateFromCurrent(
 export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const input = c.req.valid("json");
-  if (input.image_urls?.length) return updateFromCurrent(c, id, () => input);
+  // Fetched images, and variants (their ids and images), depend on the current product.
+  if (input.image_urls?.length || input.variants.length > 0) return updateFromCurrent(c, id, () => input);
   const { fields } = await fieldsOrThrow(c, input, id);
   const result = await repo.updateProduct(
     c.var.db,

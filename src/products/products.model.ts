@@ -2,6 +2,7 @@ import type { products } from "../db/schema";
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
 import { normalizeGtin } from "../lib/gtin";
+import { newId } from "../lib/ids";
 import { canonicalLocale } from "../lib/locale";
 import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
 import { DEFAULT_INVENTORY, type ProductInput } from "./products.schemas";
@@ -21,8 +22,9 @@ export type Price = {
  */
 export type ProductFields = Omit<
   ProductInput,
-  "shippable" | "default_currency" | "prices" | "image_urls" | "localizations" | "slug"
+  "shippable" | "default_currency" | "prices" | "image_urls" | "localizations" | "slug" | "variants"
 > & {
+  variants: StoredVariant[];
   /** null until the write fills it (a generated slug), and in products stored before slugs. */
   slug: string | null;
   shippable?: boolean;
@@ -30,6 +32,18 @@ export type ProductFields = Omit<
   prices: Price[];
   /** By canonical locale, the default locale's own entry folded into the product's fields. */
   localizations: Record<string, Localization>;
+};
+
+/** A variant as stored: its id stays while its option combination does. */
+export type StoredVariant = {
+  id: string;
+  options: Record<string, string>;
+  sku: string | null;
+  gtin: string | null;
+  prices: { currency: string; amount: number }[];
+  inventory: { quantity: number; allow_backorder: boolean } | null;
+  visible: boolean;
+  image_ids: string[];
 };
 
 /** null until the write fills it (a generated slug); stored products always have one. */
@@ -45,6 +59,7 @@ export type ProductRow = typeof products.$inferSelect;
 /** Applies the rules that span fields; returns the stored fields or the failures. */
 export function resolveProductFields(
   input: ProductInput,
+  previous?: Pick<ProductFields, "variants">,
 ): { fields: ProductFields } | { failures: Failure[] } {
   const failures: Failure[] = [];
 
@@ -108,12 +123,6 @@ export function resolveProductFields(
   }
 
   const inventory = input.inventory;
-  if (inventory.tracking === "variant") {
-    failures.push({
-      field: "inventory.tracking",
-      message: "Variants are not available yet: use none or product.",
-    });
-  }
   if (inventory.quantity < 0 && !inventory.allow_backorder) {
     failures.push({ field: "inventory.quantity", message: "Below 0 only with allow_backorder." });
   }
@@ -168,6 +177,8 @@ export function resolveProductFields(
     }
   });
 
+  const variants = resolveVariants(input, prices, previous?.variants ?? [], failures);
+
   if (failures.length > 0) return { failures };
   const { shippable, default_currency: _, image_urls: __, ...rest } = input;
   return {
@@ -183,9 +194,137 @@ export function resolveProductFields(
       agent_ids: [...new Set(input.agent_ids)],
       allowed_countries: [...new Set(input.allowed_countries)],
       related_product_ids: [...new Set(input.related_product_ids)],
+      variants,
     },
   };
 }
+
+/** What makes a variant the same across writes: its option values, in the options' order. */
+const combination = (options: Record<string, string>, names: string[]) =>
+  JSON.stringify(names.map((name) => options[name]));
+
+/**
+ * The rules of options and variants (API.md, Options and variants); failures are pushed. Variants
+ * keep the id they had in `previous` while their combination stays; new combinations get new ids.
+ */
+function resolveVariants(
+  input: ProductInput,
+  prices: Price[],
+  previous: StoredVariant[],
+  failures: Failure[],
+): StoredVariant[] {
+  const names = input.options.map((option) => option.name);
+  input.options.forEach((option, index) => {
+    if (names.indexOf(option.name) !== index) {
+      failures.push({ field: `options[${index}].name`, message: `Another option is also '${option.name}'.` });
+    }
+    option.values.forEach((value, valueIndex) => {
+      if (option.values.indexOf(value) !== valueIndex) {
+        failures.push({
+          field: `options[${index}].values[${valueIndex}]`,
+          message: `'${value}' is listed twice.`,
+        });
+      }
+    });
+    for (const [locale, localization] of Object.entries(option.localizations)) {
+      if (localization.values.length !== option.values.length) {
+        failures.push({
+          field: `options[${index}].localizations.${locale}.values`,
+          message: `Must translate the ${option.values.length} values in order.`,
+        });
+      }
+    }
+  });
+  if (input.variants.length > 0 && names.length === 0) {
+    failures.push({ field: "variants", message: "Variants need options to tell them apart." });
+    return [];
+  }
+
+  const productPrice = new Map(prices.map((price) => [price.currency, price.amount]));
+  const identifiers = new Map<string, string>();
+  if (input.sku !== null) identifiers.set(`sku:${input.sku}`, "sku");
+  // GTINs compare in their 14-digit form, as the unique index does.
+  if (input.gtin !== null) identifiers.set(`gtin:${normalizedGtin(input.gtin).padStart(14, "0")}`, "gtin");
+  const seen = new Map<string, number>();
+  const previousIds = new Map(previous.map((variant) => [combination(variant.options, names), variant.id]));
+
+  return input.variants.map((variant, index) => {
+    const at = `variants[${index}]`;
+    for (const name of names) {
+      const value = variant.options[name];
+      const option = input.options[names.indexOf(name)];
+      if (value === undefined)
+        failures.push({ field: `${at}.options.${name}`, message: "Required: a value of this option." });
+      else if (!option?.values.includes(value)) {
+        failures.push({
+          field: `${at}.options.${name}`,
+          message: `'${value}' is not one of the option's values.`,
+        });
+      }
+    }
+    for (const key of Object.keys(variant.options)) {
+      if (!names.includes(key))
+        failures.push({ field: `${at}.options.${key}`, message: `No option '${key}'.` });
+    }
+    const key = combination(variant.options, names);
+    const twin = seen.get(key);
+    if (twin !== undefined) {
+      failures.push({ field: `${at}.options`, message: `The same options as variants[${twin}].` });
+    }
+    seen.set(key, index);
+
+    for (const [kind, value] of [
+      ["sku", variant.sku],
+      ["gtin", variant.gtin === null ? null : normalizedGtin(variant.gtin).padStart(14, "0")],
+    ] as const) {
+      if (value === null) continue;
+      const holder = identifiers.get(`${kind}:${value}`);
+      if (holder !== undefined)
+        failures.push({ field: `${at}.${kind}`, message: `The same ${kind} as ${holder}.` });
+      identifiers.set(`${kind}:${value}`, `${at}.${kind}`);
+    }
+
+    const currencies = new Set<string>();
+    const variantPrices = variant.prices.map((price, priceIndex) => {
+      const field = `${at}.prices[${priceIndex}]`;
+      const currency = price.currency.toUpperCase();
+      if (currencies.has(currency))
+        failures.push({
+          field: `${field}.currency`,
+          message: `Only one price per currency ('${currency}').`,
+        });
+      currencies.add(currency);
+      if (input.variant_pricing === "absolute" && price.amount < 0) {
+        failures.push({ field: `${field}.amount`, message: "Must be at least 0 with absolute pricing." });
+      }
+      if (input.variant_pricing === "delta") {
+        const base = productPrice.get(currency);
+        if (base === undefined) {
+          failures.push({
+            field: `${field}.currency`,
+            message: `Delta pricing needs the product's ${currency} price.`,
+          });
+        } else if (base + price.amount < 0) {
+          failures.push({ field: `${field}.amount`, message: `The product's ${base} plus this is below 0.` });
+        }
+      }
+      return { currency, amount: price.amount };
+    });
+
+    return {
+      id: previousIds.get(key) ?? newId("var"),
+      options: Object.fromEntries(names.map((name) => [name, variant.options[name] as string])),
+      sku: variant.sku,
+      gtin: variant.gtin === null ? null : normalizedGtin(variant.gtin),
+      prices: variantPrices,
+      inventory: variant.inventory,
+      visible: variant.visible,
+      image_ids: [...new Set(variant.image_ids)],
+    };
+  });
+}
+
+const normalizedGtin = (gtin: string) => (normalizeGtin(gtin) as { gtin: string }).gtin;
 
 /** The availability and novelty windows: `from` ≤ `to`, each end optional. */
 const WINDOWS = [
@@ -225,11 +364,28 @@ const LATER_FIELDS = {
   destination: null,
   inventory: DEFAULT_INVENTORY,
   related_product_ids: [],
+  options: [],
+  variants: [],
+  variant_pricing: "absolute",
 } satisfies Partial<ProductFields>;
 
-/** In stock: always when stock is not tracked; when it is, above 0 or with backorders allowed. */
-export const inStock = (inventory: ProductFields["inventory"]) =>
-  inventory.tracking === "none" || inventory.quantity > 0 || inventory.allow_backorder;
+/** A variant's stock: its own with tracking per variant (none set is 0), else the product's. */
+function variantInStock(fields: ProductFields, variant: StoredVariant): boolean {
+  if (fields.inventory.tracking !== "variant") return inStock(fields);
+  const stock = variant.inventory ?? { quantity: 0, allow_backorder: false };
+  return stock.quantity > 0 || stock.allow_backorder;
+}
+
+/**
+ * In stock: always when stock is not tracked; per product, above 0 or with backorders allowed; per
+ * variant, when a visible variant is.
+ */
+export function inStock(fields: ProductFields): boolean {
+  const { inventory } = fields;
+  if (inventory.tracking === "none") return true;
+  if (inventory.tracking === "product") return inventory.quantity > 0 || inventory.allow_backorder;
+  return fields.variants.some((variant) => variant.visible && variantInStock(fields, variant));
+}
 
 /** The stored writable fields of a row, with the defaults of fields added since it was written. */
 export const storedFields = (row: Pick<ProductRow, "data">): ProductFields =>
@@ -301,8 +457,11 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     allowed_countries: fields.allowed_countries,
     destination: fields.destination,
     related_product_ids: fields.related_product_ids,
+    options: fields.options,
+    variants: fields.variants.map((variant) => ({ ...variant, in_stock: variantInStock(fields, variant) })),
+    variant_pricing: fields.variant_pricing,
     inventory: fields.inventory,
-    in_stock: inStock(fields.inventory),
+    in_stock: inStock(fields),
     images: storedImages(row).map((image) => ({
       id: image.id,
       object: "image" as const,

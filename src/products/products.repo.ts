@@ -60,12 +60,15 @@ async function findDuplicate(
   fields: ProductFields,
 ): Promise<Duplicate> {
   const candidates: SQL[] = [];
-  if (fields.sku !== null)
-    candidates.push(and(eq(productLookups.kind, "sku"), eq(productLookups.value, fields.sku)) as SQL);
-  if (fields.gtin !== null) {
-    candidates.push(
-      and(eq(productLookups.kind, "gtin"), eq(productLookups.value, fields.gtin.padStart(14, "0"))) as SQL,
-    );
+  // The product's own and its variants' (migration 0009).
+  const skus = [fields.sku, ...fields.variants.map((variant) => variant.sku)].filter((sku) => sku !== null);
+  const gtins = [fields.gtin, ...fields.variants.map((variant) => variant.gtin)]
+    .filter((gtin) => gtin !== null)
+    .map((gtin) => gtin.padStart(14, "0"));
+  if (skus.length > 0)
+    candidates.push(and(eq(productLookups.kind, "sku"), inArray(productLookups.value, skus)) as SQL);
+  if (gtins.length > 0) {
+    candidates.push(and(eq(productLookups.kind, "gtin"), inArray(productLookups.value, gtins)) as SQL);
   }
   const slugs = slugLookups(fields);
   if (slugs.length > 0) {
@@ -86,7 +89,7 @@ async function findDuplicate(
   }
   const slug = rows.find((row) => row.kind === "slug");
   // No row: the other write was rolled back meanwhile; name the sku (or a slug) as before.
-  return slug ? { kind: "slug", value: slug.value } : { kind: fields.sku !== null ? "sku" : "slug" };
+  return slug ? { kind: "slug", value: slug.value } : { kind: skus.length > 0 ? "sku" : "slug" };
 }
 
 /**

@@ -179,7 +179,8 @@ export const DEFAULT_INVENTORY = {
 const Inventory = z
   .strictObject({
     tracking: z.enum(["none", "product", "variant"]).default("none").openapi({
-      description: "`none`: always in stock; `product`: `quantity` counts; `variant`: not available yet.",
+      description:
+        "`none`: always in stock; `product`: `quantity` counts; `variant`: each variant's own quantity counts.",
     }),
     quantity: Quantity.default(0).openapi({ description: "Below 0 only with `allow_backorder`." }),
     low_stock_threshold: z.int().min(0).max(MAX_QUANTITY).nullable().default(null),
@@ -188,6 +189,53 @@ const Inventory = z
     max_order_quantity: z.int().min(1).max(MAX_QUANTITY).nullable().default(null),
   })
   .openapi("Inventory");
+
+export const MAX_OPTIONS = 5;
+export const MAX_VARIANTS = 250;
+
+const OptionValues = z
+  .array(text(1, 128, { trim: true }))
+  .min(1)
+  .max(100);
+
+const ProductOption = z
+  .strictObject({
+    name: text(1, 128, { trim: true }),
+    values: OptionValues,
+    display: z.enum(["dropdown", "radio"]).default("dropdown"),
+    localizations: z
+      .record(z.string(), z.strictObject({ name: text(1, 128, { trim: true }), values: OptionValues }))
+      .default({})
+      .openapi({ description: "Locale → the option's name and its values, in the same order." }),
+  })
+  .openapi("ProductOption");
+
+const VariantPrice = z
+  .strictObject({
+    currency: Currency,
+    amount: z.int().min(-MAX_AMOUNT).max(MAX_AMOUNT).openapi({
+      description:
+        "Minor units: the price (`absolute`), or what is added to the product's price of the currency (`delta`, may be negative).",
+    }),
+  })
+  .openapi("VariantPrice");
+
+const Variant = z
+  .strictObject({
+    id: z.string().optional().openapi({ description: "Read-only: kept while the option combination stays." }),
+    options: z.record(z.string(), z.string()).openapi({ description: "Option name → one of its values." }),
+    sku: text(1, 64).nullable().default(null),
+    gtin: Gtin.nullable().default(null),
+    prices: z.array(VariantPrice).max(50).default([]),
+    inventory: z
+      .strictObject({ quantity: Quantity.default(0), allow_backorder: z.boolean().default(false) })
+      .nullable()
+      .default(null),
+    visible: z.boolean().default(true),
+    image_ids: z.array(text(1, 64)).max(50).default([]).openapi({ description: "Images of this product." }),
+    in_stock: z.boolean().optional().openapi({ description: "Read-only." }),
+  })
+  .openapi("Variant");
 
 /** Write-only: URLs the Worker fetches into the product's images (API.md, Images). */
 export const ImageUrls = z
@@ -258,6 +306,9 @@ export const ProductInput = z
     related_product_ids: z.array(text(1, 64)).max(50).default([]).openapi({
       description: "Other products of the same org; deduplicated. A deleted product leaves the list.",
     }),
+    options: z.array(ProductOption).max(MAX_OPTIONS).default([]),
+    variants: z.array(Variant).max(MAX_VARIANTS).default([]),
+    variant_pricing: z.enum(["absolute", "delta"]).default("absolute"),
     inventory: Inventory.nullable()
       .default(null)
       .transform((inventory) => inventory ?? DEFAULT_INVENTORY),
@@ -417,6 +468,28 @@ export const Product = z
     ),
     allowed_countries: z.array(z.string()),
     related_product_ids: z.array(z.string()),
+    options: z.array(
+      z.object({
+        name: z.string(),
+        values: z.array(z.string()),
+        display: z.enum(["dropdown", "radio"]),
+        localizations: z.record(z.string(), z.object({ name: z.string(), values: z.array(z.string()) })),
+      }),
+    ),
+    variants: z.array(
+      z.object({
+        id: z.string(),
+        options: z.record(z.string(), z.string()),
+        sku: z.string().nullable(),
+        gtin: z.string().nullable(),
+        prices: z.array(z.object({ currency: z.string(), amount: z.int() })),
+        inventory: z.object({ quantity: z.int(), allow_backorder: z.boolean() }).nullable(),
+        visible: z.boolean(),
+        image_ids: z.array(z.string()),
+        in_stock: z.boolean(),
+      }),
+    ),
+    variant_pricing: z.enum(["absolute", "delta"]),
     inventory: z.object({
       tracking: z.enum(["none", "product", "variant"]),
       quantity: z.int(),
