@@ -82,6 +82,8 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | \`allowed_countries\` | ≤ 249 ISO 3166-1 alpha-2 codes |
 | \`destination.url\` | absolute http(s), ≤ 2048 characters |
 | \`related_product_ids\` | ≤ 50 ids of other products of the same org |
+| \`options\` | ≤ 5; 1 – 100 unique values each |
+| \`variants\` | ≤ 250; one value of every option, no two alike; sku and gtin unique in the org with the products' |
 | \`inventory\` | quantities −1 000 000 000 … 1 000 000 000; below 0 only with \`allow_backorder\`; order quantities ≥ 1, min ≤ max |
 | inventory adjustment | \`delta\` a non-zero integer within ±1 000 000 000; \`reason\` 1 – 256 characters |
 | windows | \`available_from\` ≤ \`available_to\`, \`new_from\` ≤ \`new_to\`; a date covers its whole UTC day |

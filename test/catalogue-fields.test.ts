@@ -293,3 +293,54 @@ describe("PATCH of the new fields", () => {
     ]);
   });
 });
+
+describe("a full service product (the Tamio example in this API's fields)", () => {
+  it("round-trips through create, GET and a PUT of what was read", async () => {
+    const body = {
+      name: "Website audit",
+      description: "A two-week review of a website's speed, accessibility and search ranking.",
+      type: "service",
+      shippable: false,
+      schedule_appointment: true,
+      tax_category: "txcd_20030000",
+      prices: [{ currency: "EUR", amount: 49000, cost_amount: 30000, markup_percent: 63.3333 }],
+      inventory: { tracking: "none" },
+      seo: { title: "Website audit", description: "Speed, accessibility and search." },
+      localizations: { de: { name: "Website-Audit" } },
+      custom_fields: [
+        { name: "Website URL", type: "textfield" },
+        { name: "Preferred day", type: "date_picker", range_from: "2026-12-01", range_to: "2027-03-31" },
+      ],
+      attributes: [{ name: "Duration", value: "2 weeks" }],
+      allowed_countries: ["DE", "AT", "CH"],
+      new_from: "2026-11-01",
+      destination: { url: "https://example.com/audit" },
+    };
+    const created = await accepted(body);
+    expect(created).toMatchObject({
+      ...body,
+      prices: [
+        {
+          currency: "EUR",
+          amount: 49000,
+          compare_at_amount: null,
+          cost_amount: 30000,
+          markup_percent: 63.3333,
+        },
+      ],
+      inventory: { tracking: "none", quantity: 0 },
+      localizations: { de: { name: "Website-Audit", slug: "website-audit", description: null } },
+      slug: "website-audit",
+      in_stock: true,
+      version: 1,
+    });
+    const read = await api(`/v1/products/${created.id}`, { key: ok.key });
+    const product = (await read.json()) as Product;
+    expect(product).toEqual(created);
+    const put = await api(`/v1/products/${created.id}`, { method: "PUT", key: ok.key, body: product });
+    expect(put.status).toBe(200);
+    // The same product; its version moves because default_currency, sent back, is now stored as set.
+    const { version: _, updated_at: __, ...rest } = product;
+    expect(await put.json()).toMatchObject(rest);
+  });
+});
