@@ -60,7 +60,7 @@ async function findDuplicate(
   fields: ProductFields,
 ): Promise<Duplicate> {
   const candidates: SQL[] = [];
-  // The product's own and its variants' (migration 0009).
+  // The product's own and its variants' (migration 0007).
   const skus = [fields.sku, ...fields.variants.map((variant) => variant.sku)].filter((sku) => sku !== null);
   const gtins = [fields.gtin, ...fields.variants.map((variant) => variant.gtin)]
     .filter((gtin) => gtin !== null)
