@@ -8,7 +8,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
-import { COMMON_TAG, products, SEARCH_WORD } from "./lib/catalog.mjs";
+import {
+  COMMON_TAG,
+  products,
+  RICH_COUNT,
+  RICH_LOCALIZATIONS,
+  RICH_TAG,
+  RICH_VARIANTS,
+  richProduct,
+  SEARCH_WORD,
+} from "./lib/catalog.mjs";
 import { PNG, startImageOrigin } from "./lib/image-origin.mjs";
 import { header, runScenario } from "./lib/load.mjs";
 import { ROOT } from "./lib/proc.mjs";
@@ -98,7 +107,41 @@ async function uploadImage(url, key, productId) {
   return (await response.json()).images[0].id;
 }
 
-function scenarios(stack, { ids, key, imageId, imageUrls }) {
+/** A product as made by richProduct: every variant with its id, every localization with its slug. */
+const isRich = (product) =>
+  product?.object === "product" &&
+  product.variants?.length === RICH_VARIANTS &&
+  product.variants.every((variant) => typeof variant.id === "string") &&
+  Object.keys(product.localizations ?? {}).length === RICH_LOCALIZATIONS &&
+  Object.values(product.localizations).every((localization) => typeof localization.slug === "string");
+
+/** Creates the rich products through the API, one at a time, each checked; returns their ids. */
+async function createRichProducts(url, key) {
+  const ids = [];
+  for (let index = 0; index < RICH_COUNT; index++) {
+    const response = await fetch(`${url}/v1/products`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify(richProduct(index)),
+    });
+    const text = await response.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // reported below
+    }
+    if (response.status !== 201 || !isRich(body)) {
+      throw new Error(
+        `rich product ${index + 1}: POST /v1/products → ${response.status}, not 201 with ${RICH_VARIANTS} variants and ${RICH_LOCALIZATIONS} localizations: ${text.slice(0, 400)}`,
+      );
+    }
+    ids.push(body.id);
+  }
+  return ids;
+}
+
+function scenarios(stack, { ids, key, imageId, imageUrls, createRich }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
@@ -122,6 +165,8 @@ function scenarios(stack, { ids, key, imageId, imageUrls }) {
   if (stack === "peer") return list;
 
   const nextPatch = rotation(ids, Math.floor(ids.length / 2));
+  let richIds = [];
+  let nextRich;
   const versions = new Map();
   let created = 0;
   let patched = 0;
@@ -181,6 +226,27 @@ function scenarios(stack, { ids, key, imageId, imageUrls }) {
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
     },
     { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
+    {
+      name: "get-rich",
+      label: "/v1/products/{rich id}",
+      headers: auth,
+      // made only now: being the newest products, they would otherwise be the page of `list` above
+      prepare: async () => {
+        richIds = await createRich();
+        nextRich = rotation(richIds, 0);
+      },
+      setup: (req) => ({ ...req, path: `/v1/products/${nextRich()}` }),
+      expect: (body) => isRich(body) && richIds.includes(body.id),
+    },
+    {
+      name: "list-rich",
+      path: `/v1/products?tag=${RICH_TAG}&limit=${RICH_COUNT}`,
+      headers: auth,
+      expect: (body) =>
+        isPage(body) &&
+        body.data.length === RICH_COUNT &&
+        body.data.every((product) => product.variants?.length === RICH_VARIANTS),
+    },
     create("create", {}),
     // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
     create("create-keyed", { idempotent: true }),
@@ -262,6 +328,8 @@ async function probe(stack, base, scenario) {
 async function drive(stack, base, list, opts) {
   const results = [];
   for (const scenario of list) {
+    // set-up the scenarios before this one must not see (get-rich's products)
+    await scenario.prepare?.();
     await probe(stack, base, scenario);
     const result = await runScenario(base, scenario, opts);
     if (result.ok === 0) throw new Error(`${stack} ${scenario.name}: no successful response under load`);
@@ -413,10 +481,19 @@ async function benchSize(size, ctx) {
       out.worker.seed_rows_per_s = Math.round(size / (seeded.ms / 1000));
       log(`${sizeLabel(size)}: seeded in ${seconds(seeded.ms)} (${int(out.worker.seed_rows_per_s)} rows/s)`);
       const imageId = await uploadImage(url, key, seeded.ids[0]);
+      // called by get-rich just before it runs
+      const createRich = async () => {
+        const richStarted = performance.now();
+        log(`${sizeLabel(size)}: creating ${RICH_COUNT} rich products through the API`);
+        const richIds = await createRichProducts(url, key);
+        out.worker.rich_ms = Number((performance.now() - richStarted).toFixed(0));
+        log(`${sizeLabel(size)}: rich products created in ${seconds(out.worker.rich_ms)}`);
+        return richIds;
+      };
       out.worker.scenarios = await drive(
         "worker",
         url,
-        scenarios("worker", { ids: seeded.ids, key, imageId, imageUrls: ctx.imageOrigin.urls }),
+        scenarios("worker", { ids: seeded.ids, key, imageId, imageUrls: ctx.imageOrigin.urls, createRich }),
         ctx.opts,
       );
       return { orgId, keyId, key, ids: seeded.ids };
@@ -513,7 +590,7 @@ function render(results) {
     const w = entry.worker;
     lines.push(
       `== ${entry.size.toLocaleString("en-US")} products ==`,
-      `worker: workerd start ${seconds(w.start_ms)}, first request ${fixed(w.first_request_ms, 1)} ms (warm ${fixed(w.warm_request_ms, 2)} ms), migrations ${w.migrate_ms} ms, seed ${seconds(w.seed_ms)} (${int(w.seed_rows_per_s)} rows/s, ${w.seed_statements} INSERTs)`,
+      `worker: workerd start ${seconds(w.start_ms)}, first request ${fixed(w.first_request_ms, 1)} ms (warm ${fixed(w.warm_request_ms, 2)} ms), migrations ${w.migrate_ms} ms, seed ${seconds(w.seed_ms)} (${int(w.seed_rows_per_s)} rows/s, ${w.seed_statements} INSERTs), ${RICH_COUNT} rich products ${seconds(w.rich_ms)}`,
       `peer:   seed ${seconds(entry.peer.seed_ms)}`,
       "",
     );
@@ -680,6 +757,7 @@ async function main() {
       seed: SEED,
       common_tag: COMMON_TAG,
       search_word: SEARCH_WORD,
+      rich_tag: RICH_TAG,
     },
     bundle,
     startup,

@@ -411,3 +411,57 @@ export function insertSql(rows) {
   const values = rows.map((row) => `(${PRODUCT_COLUMNS.map((column) => quote(row[column])).join(",")})`);
   return `INSERT INTO products (${PRODUCT_COLUMNS.join(",")}) VALUES ${values.join(",")}`;
 }
+
+// Rich products: made through the API (POST /v1/products) after the seed, with options, variants and
+// localizations, which the seeded rows do not have. Their tag is on no seeded product.
+export const RICH_TAG = "rich-bench";
+export const RICH_COUNT = 20;
+const RICH_SIZES = ["XS", "S", "M", "L", "XL"];
+const RICH_COLOURS = ["Black", "White", "Red", "Blue", "Green", "Yellow", "Grey", "Navy", "Olive", "Sand"];
+// locale → the word "shirt" and a description; each product's number makes its localized names (and slugs) distinct
+const RICH_LOCALES = {
+  de: ["Hemd", "Ein Hemd aus Baumwolle in fünf Größen und zehn Farben."],
+  fr: ["Chemise", "Une chemise en coton en cinq tailles et dix couleurs."],
+  es: ["Camisa", "Una camisa de algodón en cinco tallas y diez colores."],
+  it: ["Camicia", "Una camicia di cotone in cinque taglie e dieci colori."],
+  nl: ["Overhemd", "Een katoenen overhemd in vijf maten en tien kleuren."],
+  "pt-BR": ["Camisa", "Uma camisa de algodão em cinco tamanhos e dez cores."],
+  pl: ["Koszula", "Bawełniana koszula w pięciu rozmiarach i dziesięciu kolorach."],
+  sv: ["Skjorta", "En bomullsskjorta i fem storlekar och tio färger."],
+  da: ["Skjorte", "En bomuldsskjorte i fem størrelser og ti farver."],
+  ja: ["シャツ", "五つのサイズと十の色の綿のシャツ。"],
+};
+export const RICH_VARIANTS = RICH_SIZES.length * RICH_COLOURS.length;
+export const RICH_LOCALIZATIONS = Object.keys(RICH_LOCALES).length;
+
+/** The POST /v1/products body of rich product `index` (0-based): 2 options, 50 variants, 10 locales. */
+export function richProduct(index) {
+  const number = index + 1;
+  const variants = [];
+  for (const [s, size] of RICH_SIZES.entries()) {
+    for (const [c, colour] of RICH_COLOURS.entries()) {
+      variants.push({
+        options: { Size: size, Colour: colour },
+        // variant skus share the org's sku lookups with the seeded SKU-… ones
+        sku: `RICH-${number}-${variants.length + 1}`,
+        prices: [{ currency: "EUR", amount: 2500 + s * 200 + c * 10 }],
+      });
+    }
+  }
+  return {
+    name: `Rich shirt ${number}`,
+    prices: [{ currency: "EUR", amount: 2500 }],
+    tags: [RICH_TAG],
+    options: [
+      { name: "Size", values: RICH_SIZES },
+      { name: "Colour", values: RICH_COLOURS },
+    ],
+    variants,
+    localizations: Object.fromEntries(
+      Object.entries(RICH_LOCALES).map(([locale, [word, description]]) => [
+        locale,
+        { name: `${word} ${number}`, description },
+      ]),
+    ),
+  };
+}
