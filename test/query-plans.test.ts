@@ -95,3 +95,25 @@ describe("listing query plans", () => {
     );
   });
 });
+
+describe("slug generation's query plan", () => {
+  it("reads one range of the org's slugs in the locale, not every slug of the org", async () => {
+    const seen: Statement[] = [];
+    await repo.takenSlugs(
+      createDb(() => recordingD1(seen), newDbStats()),
+      "org_plan",
+      "prod_x",
+      "en",
+      "kettle",
+    );
+    const [{ sql, params }] = seen as [Statement];
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    expect(plan.results.map((row) => row.detail)).toEqual([
+      expect.stringMatching(
+        /^SEARCH product_lookups USING COVERING INDEX \S+ \(org_id=\? AND kind=\? AND value>\? AND value<\?\)$/,
+      ),
+    ]);
+  });
+});

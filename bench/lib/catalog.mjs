@@ -337,6 +337,44 @@ function price(random, currency) {
 }
 
 /**
+ * The catalogue fields as the app stores them for a product that sets none of them (the defaults
+ * of src/products/products.schemas.ts), so that a write measures a steady state, not the first
+ * write of a row stored before those fields existed.
+ */
+const LATER_FIELDS = {
+  slug: null,
+  seo: { title: null, description: null },
+  default_locale: "en",
+  localizations: {},
+  visible: true,
+  buyable: true,
+  on_sale: false,
+  discountable: true,
+  reviews_allowed: false,
+  exclude_from_feeds: false,
+  available_from: null,
+  available_to: null,
+  new_from: null,
+  new_to: null,
+  attributes: [],
+  custom_fields: [],
+  allowed_countries: [],
+  destination: null,
+  related_product_ids: [],
+  options: [],
+  variants: [],
+  variant_pricing: "absolute",
+  inventory: {
+    tracking: "none",
+    quantity: 0,
+    low_stock_threshold: null,
+    allow_backorder: false,
+    min_order_quantity: 1,
+    max_order_quantity: null,
+  },
+};
+
+/**
  * Yields `count` product rows, oldest first: ids are `prod_` + a ULID whose time part increases
  * with the index (one second apart, ending one minute before `baseTime`).
  * Columns: id, org_id, status, type, data, version, created_at, updated_at, created_by, updated_by.
@@ -369,7 +407,13 @@ export function* products({ count, seed, orgId, keyId, baseTime }) {
       tags: [...tags],
       props: { material: pick(random, MATERIALS), color: pick(random, COLORS), weight_g: 50 + (i % 5000) },
       agent_ids: random() < 0.1 ? [`agent_${Math.floor(random() * 100)}`] : [],
+      ...LATER_FIELDS,
     };
+    // The names are ASCII and unique (they end with the index), so their slugs are too.
+    fields.slug = fields.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
     const at = new Date(time).toISOString();
     yield {
       id: `prod_${ulid(time, random)}`,

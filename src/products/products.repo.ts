@@ -94,7 +94,7 @@ async function findDuplicate(
 
 /**
  * The slugs among `base`, `base-2`, `base-3`, … that another product of the org already has in
- * `locale` (index range reads of the slug lookups `<locale>:<base>` and `<locale>:<base>-<digit>…`).
+ * `locale` (one index range read, from the slug lookup `<locale>:<base>` to `<locale>:<base>-<digit>…`).
  */
 export async function takenSlugs(
   db: Database,
@@ -111,14 +111,10 @@ export async function takenSlugs(
       and(
         eq(productLookups.orgId, orgId),
         eq(productLookups.kind, "slug"),
-        or(
-          eq(productLookups.value, `${prefix}${base}`),
-          // `base-` and a digit, as a range (':' sorts right after '9'): an index range, no pattern
-          and(
-            gte(productLookups.value, `${prefix}${base}-0`),
-            lt(productLookups.value, `${prefix}${base}-:`),
-          ),
-        ),
+        // One index range, from `base` itself up to `base-` and a digit (':' sorts right after '9',
+        // and no other slug character sorts between them). An OR here would scan every slug of the org.
+        gte(productLookups.value, `${prefix}${base}`),
+        lt(productLookups.value, `${prefix}${base}-:`),
         sql`${productLookups.productId} <> ${productId}`,
       ),
     );
