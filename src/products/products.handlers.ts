@@ -8,15 +8,13 @@ import { issuesToFailures } from "../lib/failures";
 import { normalizeGtin } from "../lib/gtin";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { mergePatch } from "../lib/merge-patch";
-import { candidate, fallbackSlug, slugify, suffixed } from "../lib/slug";
 import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { parseDateOrDateTime } from "../shared/schemas";
+import { fieldsOrThrow } from "./products.fields";
 import {
   type ProductFields,
   type ProductRow,
-  resolveProductFields,
-  storedFields,
   storedImages,
   toProduct,
   writableFields,
@@ -26,94 +24,6 @@ import type * as routes from "./products.routes";
 import { MAX_QUANTITY, ProductInput, type ProductInput as ProductInputType } from "./products.schemas";
 
 const notFound = (id: string) => new ApiError("not_found", { message: `No product with id '${id}'.` });
-
-/**
- * How a missing slug is picked (API.md, Slugs): `guess` takes the name's own slug without a read
- * (a create's first try: most names are free, and the unique index catches the rest); `number` the
- * first of `name`, `name-2`, `name-3`, … that no other product of the org has in that locale (one
- * index read); `unique` a suffix from the product's own id, for a create that lost the race for a
- * number several times (a burst of creates of one name).
- */
-type SlugPick = "guess" | "number" | "unique";
-
-/** Fills the slugs the client left out; returns the lookup values (`<locale>:<slug>`) it generated. */
-async function fillSlugs(
-  c: Context<AppEnv>,
-  productId: string,
-  fields: ProductFields,
-  how: SlugPick,
-): Promise<Set<string>> {
-  const generated = new Set<string>();
-  const pick = async (locale: string, name: string) => {
-    const base = slugify(name) ?? fallbackSlug(productId);
-    let slug = base;
-    if (how !== "guess") {
-      const taken = await repo.takenSlugs(c.var.db, c.var.auth.orgId, productId, locale, base);
-      slug = suffixed(base, productId.slice(-8).toLowerCase());
-      if (how === "number" || taken.has(slug)) {
-        let n = 1;
-        while (taken.has(candidate(base, n))) n++;
-        slug = candidate(base, n);
-      }
-    }
-    generated.add(`${locale}:${slug}`);
-    return slug;
-  };
-  const localizations = Object.entries(fields.localizations);
-  await Promise.all([
-    fields.slug === null
-      ? pick(fields.default_locale, fields.name).then((slug) => {
-          fields.slug = slug;
-        })
-      : undefined,
-    ...localizations.map(async ([locale, localization]) => {
-      if (localization.slug === null) localization.slug = await pick(locale, localization.name);
-    }),
-  ]);
-  return generated;
-}
-
-/**
- * The input's stored fields, with every rule checked: the schema's and those between fields, then
- * that each related id names another product of the org (one indexed read of at most 50 rows; the
- * database checks again inside the write, see migration 0006); and the slugs left out, generated.
- */
-async function fieldsOrThrow(
-  c: Context<AppEnv>,
-  input: ProductInputType,
-  productId: string,
-  slugs: SlugPick = "number",
-  current?: ProductRow,
-) {
-  const result = resolveProductFields(input, current ? storedFields(current) : undefined);
-  if ("failures" in result) throw invalidData(result.failures);
-  // A variant's images are the product's own.
-  const imageIds = new Set(current ? storedImages(current).map((image) => image.id) : []);
-  const imageFailures = result.fields.variants.flatMap((variant, index) =>
-    variant.image_ids.flatMap((imageId, imageIndex) =>
-      imageIds.has(imageId)
-        ? []
-        : [
-            {
-              field: `variants[${index}].image_ids[${imageIndex}]`,
-              message: `No image '${imageId}' on this product.`,
-            },
-          ],
-    ),
-  );
-  if (imageFailures.length > 0) throw invalidData(imageFailures);
-  const related = result.fields.related_product_ids;
-  const missing = new Set(await repo.missingProducts(c.var.db, c.var.auth.orgId, related));
-  const failures = related.flatMap((relatedId, index) => {
-    const field = `related_product_ids[${index}]`;
-    if (relatedId === productId) return [{ field, message: "A product cannot be related to itself." }];
-    if (missing.has(relatedId)) return [{ field, message: `No product '${relatedId}' in this org.` }];
-    return [];
-  });
-  if (failures.length > 0) throw invalidData(failures);
-  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs);
-  return { fields: result.fields, generatedSlugs };
-}
 
 function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
   if ("row" in result) return result.row;
