@@ -203,7 +203,7 @@ export const adjustInventory: AppRouteHandler<typeof routes.adjustInventory> = a
   if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
   if ("untracked" in result) {
     throw invalidData([
-      { field: "delta", message: "This product does not track stock: set inventory.tracking to product." },
+      { field: "delta", message: "Only a product with inventory.tracking product has one stock to adjust." },
     ]);
   }
   if ("outOfRange" in result) {
