@@ -276,3 +276,19 @@ describe("stock and images per variant", () => {
     await expectFailures(await post(variants([imageId])), ["variants[0].image_ids[0]"]);
   });
 });
+
+describe("option names that are also object properties", () => {
+  it("are options like any other: a variant must name their value itself", async () => {
+    const options = [
+      { name: "constructor", values: ["a"] },
+      { name: "toString", values: ["b"] },
+    ];
+    const product = await create({ options, variants: [{ options: { constructor: "a", toString: "b" } }] });
+    expect(product.variants[0]?.options).toEqual({ constructor: "a", toString: "b" });
+    const missing = await expectFailures(
+      await post({ options, variants: [{ options: { constructor: "a" } }] }),
+      ["variants[0].options.toString"],
+    );
+    expect(missing.failures?.[0]?.message).toMatch(/^Required/);
+  });
+});
