@@ -201,10 +201,10 @@ export function resolveProductFields(
 
 /** What makes a variant the same across writes: its option values, in the options' order. */
 const combination = (options: Record<string, string>, names: string[]) =>
-  JSON.stringify(names.map((name) => valueOf(options, name)));
+  JSON.stringify(names.map((name) => optionValue(options, name)));
 
 /** A variant's value for an option: its own key only (an option named `__proto__` or `toString` is no way in). */
-const valueOf = (options: Record<string, string>, name: string) =>
+const optionValue = (options: Record<string, string>, name: string) =>
   Object.hasOwn(options, name) ? options[name] : undefined;
 
 /**
@@ -255,7 +255,7 @@ function resolveVariants(
   return input.variants.map((variant, index) => {
     const at = `variants[${index}]`;
     for (const name of names) {
-      const value = valueOf(variant.options, name);
+      const value = optionValue(variant.options, name);
       const option = input.options[names.indexOf(name)];
       if (value === undefined)
         failures.push({ field: `${at}.options.${name}`, message: "Required: a value of this option." });
@@ -317,7 +317,7 @@ function resolveVariants(
 
     return {
       id: previousIds.get(key) ?? newId("var"),
-      options: Object.fromEntries(names.map((name) => [name, valueOf(variant.options, name) as string])),
+      options: Object.fromEntries(names.map((name) => [name, optionValue(variant.options, name) as string])),
       sku: variant.sku,
       gtin: variant.gtin === null ? null : normalizedGtin(variant.gtin),
       prices: variantPrices,
