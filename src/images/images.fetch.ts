@@ -17,8 +17,8 @@ export type ImageError = { url: string; key: ImageErrorKey; message: string };
 export type FetchedImage = { bytes: Uint8Array; image: SniffedImage };
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-export const MAX_REDIRECTS = 3;
-export const IMAGE_FETCH_TIMEOUT_MS = 10_000;
+const MAX_REDIRECTS = 3;
+const IMAGE_FETCH_TIMEOUT_MS = 10_000;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

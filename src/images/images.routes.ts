@@ -20,7 +20,7 @@ const ImageParams = z.object({
 const imageWriteErrors = [...authErrors, "not_found", "precondition_failure", "invalid_data"] as const;
 
 /** `{image_urls}`: 1 to 10 URLs to fetch. */
-export const ImageUrlsBody = z.strictObject({ image_urls: ImageUrls.min(1) }).openapi("ImageUrls");
+const ImageUrlsBody = z.strictObject({ image_urls: ImageUrls.min(1) }).openapi("ImageUrls");
 
 /** The JSON form is read like every JSON body; the raw form is read by the handler. */
 const jsonBodyWhenJson = createMiddleware<AppEnv>((c, next) =>

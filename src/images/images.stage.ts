@@ -8,12 +8,12 @@ import { type ProductRow, storedImages } from "../products/products.model";
 import { type FetchedImage, fetchImage, type ImageError } from "./images.fetch";
 import { type ImageRow, imageKey } from "./images.repo";
 
-export const MAX_IMAGES_PER_PRODUCT = 50;
+const MAX_IMAGES_PER_PRODUCT = 50;
 /**
  * How many image URLs of one request are fetched at once. With 10 URLs of 10 s each a request
  * fetches for at most 30 s, inside the 60 s an Idempotency-Key claim is held.
  */
-export const IMAGE_FETCH_CONCURRENCY = 4;
+const IMAGE_FETCH_CONCURRENCY = 4;
 
 /** What a request adds: the URLs of `image_urls`, or the bytes of an upload. */
 export type ImageSource = { urls: readonly string[] } | { upload: FetchedImage };

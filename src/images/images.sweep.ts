@@ -3,9 +3,9 @@ import type { Database } from "../db/client";
 import { images, sweepCursors } from "../db/schema";
 
 /** An R2 object this much older than any request can be with no D1 row only if its write failed. */
-export const STRAY_IMAGE_AGE_MS = 60 * 60 * 1000;
+const STRAY_IMAGE_AGE_MS = 60 * 60 * 1000;
 /** R2 list pages (1000 keys each) one run looks at; the next run goes on where this one stopped. */
-export const SWEEP_PAGES_PER_RUN = 20;
+const SWEEP_PAGES_PER_RUN = 20;
 
 const CURSOR = "r2_images";
 // D1 binds at most 100 parameters a statement.

@@ -41,7 +41,7 @@ export async function missingProducts(db: Database, orgId: string, ids: string[]
 }
 
 /** The slug lookups of a product (migration 0007): `<locale>:<slug>` for its own and each localization's. */
-export function slugLookups(fields: ProductFields): string[] {
+function slugLookups(fields: ProductFields): string[] {
   const values = fields.slug === null ? [] : [`${fields.default_locale}:${fields.slug}`];
   for (const [locale, localization] of Object.entries(fields.localizations)) {
     if (localization.slug !== null) values.push(`${locale}:${localization.slug}`);

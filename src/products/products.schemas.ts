@@ -6,7 +6,7 @@ import { canonicalLocale } from "../lib/locale";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../lib/slug";
 import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
 
-export const MAX_IMAGE_URLS = 10;
+const MAX_IMAGE_URLS = 10;
 
 export const STATUSES = ["unconfigured", "active", "inactive", "archived"] as const;
 export const TYPES = ["physical", "service", "digital"] as const;
@@ -75,7 +75,7 @@ const Gtin = z
   .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
 
 /** A BCP 47 tag, stored in its canonical form. */
-export const Locale = z
+const Locale = z
   .string()
   .refine((tag) => canonicalLocale(tag) !== undefined, {
     error: (issue) => `Not a BCP 47 language tag: '${issue.input}'.`,
@@ -103,13 +103,13 @@ const SeoField = Seo.nullable()
   .default(null)
   .transform((seo) => seo ?? { title: null, description: null });
 
-export const Slug = z
+const Slug = z
   .string()
   .max(MAX_SLUG_LENGTH)
   .regex(SLUG_PATTERN, { message: "Lower-case words of a-z and 0-9 joined by single hyphens." })
   .openapi({ example: "espresso-machine" });
 
-export const MAX_LOCALIZATIONS = 50;
+const MAX_LOCALIZATIONS = 50;
 
 const Localization = z
   .strictObject({
@@ -126,7 +126,7 @@ const Attribute = z
   .strictObject({ name: text(1, 128), value: text(1, 1024), locale: Locale.optional() })
   .openapi("Attribute");
 
-export const CUSTOM_FIELD_TYPES = ["size", "checkboxes", "textfield", "textarea", "date_picker"] as const;
+const CUSTOM_FIELD_TYPES = ["size", "checkboxes", "textfield", "textarea", "date_picker"] as const;
 
 const CustomField = z
   .strictObject({
@@ -190,8 +190,8 @@ const Inventory = z
   })
   .openapi("Inventory");
 
-export const MAX_OPTIONS = 5;
-export const MAX_VARIANTS = 250;
+const MAX_OPTIONS = 5;
+const MAX_VARIANTS = 250;
 
 const OptionValues = z
   .array(text(1, 128, { trim: true }))

@@ -4,6 +4,9 @@ import { products } from "../db/schema";
 
 export type ScanCount = { total_scans: number; last_scanned_at: string };
 
+/** What one scan changes: the count, in the UPDATE itself, so concurrent scans all count. */
+const oneScan = (at: string) => ({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at });
+
 /** Counts a scan of the org's product in one UPDATE (no read-then-write: concurrent scans all count). */
 export async function recordScan(
   db: Database,
@@ -13,7 +16,7 @@ export async function recordScan(
 ): Promise<ScanCount | undefined> {
   const [row] = await db
     .update(products)
-    .set({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at })
+    .set(oneScan(at))
     .where(and(eq(products.id, productId), eq(products.orgId, orgId)))
     .returning({ total_scans: products.totalScans, last_scanned_at: products.lastScannedAt });
   return row as ScanCount | undefined;
@@ -30,7 +33,7 @@ const scannable = (productId: string) =>
 export async function scanToDestination(db: Database, productId: string, at: string) {
   const [row] = await db
     .update(products)
-    .set({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at })
+    .set(oneScan(at))
     .where(scannable(productId))
     .returning({ url: destinationUrl });
   return row?.url;
