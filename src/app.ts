@@ -9,12 +9,14 @@ import type { AppEnv } from "./env";
 import { images } from "./images";
 import { ApiError, type ErrorKey } from "./lib/errors";
 import { API_VERSIONS, apiVersion, LATEST_API_VERSION } from "./middleware/api-version";
+import { browserCors } from "./middleware/cors";
 import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
 import { scans } from "./scans";
 import { createRouter } from "./shared/router";
 import { errorResponses } from "./shared/schemas";
+import { storefront } from "./storefront";
 
 const HTTP_EXCEPTION_KEYS: Partial<Record<number, ErrorKey>> = {
   400: "invalid_json",
@@ -99,12 +101,16 @@ const health = createRoute({
 
 export function createApp() {
   const app = createRouter();
-  // Middleware order: request context (id, timing, D1 meter) → version → (per router) auth → handler.
-  // The error boundary is app.onError below, so every error leaves in the one shape.
+  // Middleware order: request context (id, timing, D1 meter) → CORS (what browsers read) → version →
+  // (per router) auth → handler. The error boundary is app.onError below, so every error leaves in
+  // the one shape, with CORS headers where a browser has to read it.
   app.use("*", requestContext);
+  app.use("/v1/storefront/*", browserCors);
+  app.use("/images/*", browserCors);
   app.use("*", apiVersion);
 
   app.route("/v1/products", products);
+  app.route("/v1/storefront", storefront);
   app.route("/v1/currencies", currencies);
   app.route("/v1/admin", admin);
   app.route("/images", images);

@@ -6,6 +6,8 @@ export type Auth = {
   keyId: string;
   keyType: "secret" | "publishable";
   scopes: Scope[];
+  /** Publishable keys: the browser origins the key may be used from. */
+  allowedOrigins: string[];
   orgId: string;
 };
 

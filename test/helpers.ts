@@ -52,6 +52,22 @@ export async function createKey(
   return (await response.json()) as { id: string; key: string };
 }
 
+/** A publishable key (`storefront.read`) for the org, usable from these browser origins. */
+export async function publishableKey(orgId: string, allowedOrigins: string[] = []): Promise<string> {
+  const response = await admin("/api_keys", {
+    method: "POST",
+    body: {
+      name: "storefront",
+      org_ids: [orgId],
+      type: "publishable",
+      scopes: ["storefront.read"],
+      allowed_origins: allowedOrigins,
+    },
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { key: string }).key;
+}
+
 /** A fresh org with a read-write key. */
 export async function tenant(): Promise<{ orgId: string; key: string; keyId: string }> {
   const orgId = await createOrg();

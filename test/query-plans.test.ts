@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb, newDbStats } from "../src/db/client";
 import * as repo from "../src/products/products.repo";
+import * as storefrontRepo from "../src/storefront/storefront.repo";
 
 /**
  * A query plan is deterministic for a schema and a query, so the listing's index use is asserted
@@ -114,6 +115,27 @@ describe("slug generation's query plan", () => {
       expect.stringMatching(
         /^SEARCH product_lookups USING COVERING INDEX \S+ \(org_id=\? AND kind=\? AND value>\? AND value<\?\)$/,
       ),
+    ]);
+  });
+});
+
+describe("the storefront's slug lookup", () => {
+  it("reads the slug's rows of the org from the slug index, then each product by id", async () => {
+    const seen: Statement[] = [];
+    await storefrontRepo.findBySlug(
+      createDb(() => recordingD1(seen), newDbStats()),
+      "org_plan",
+      "kettle",
+    );
+    const [{ sql, params }] = seen as [Statement];
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    expect(plan.results.map((row) => row.detail)).toEqual([
+      expect.stringMatching(
+        /^SEARCH product_lookups USING COVERING INDEX product_lookups_slug_idx \(org_id=\? AND <expr>=\?\)$/,
+      ),
+      expect.stringMatching(/^SEARCH products USING INDEX products_id_unique \(id=\?\)$/),
     ]);
   });
 });

@@ -50,7 +50,7 @@ export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (
     keyHash: await sha256Hex(key),
     orgIds,
     scopes: [...new Set(input.scopes)] as Scope[],
-    allowedOrigins: input.allowed_origins ?? [],
+    allowedOrigins: [...new Set(input.allowed_origins ?? [])],
     createdAt: new Date().toISOString(),
     revokedAt: null,
   };

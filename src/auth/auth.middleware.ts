@@ -34,15 +34,30 @@ export const authenticate = (options: { org: boolean } = { org: true }) =>
     } else {
       throw new ApiError("org_required");
     }
-    c.set("auth", { keyId: row.id, keyType: row.type, scopes: row.scopes as Scope[], orgId });
+    c.set("auth", {
+      keyId: row.id,
+      keyType: row.type,
+      scopes: row.scopes as Scope[],
+      allowedOrigins: row.allowedOrigins,
+      orgId,
+    });
     await next();
   });
 
-/** `product.edit` implies `product.read`. */
-const IMPLIED: Partial<Record<Scope, Scope[]>> = { "product.read": ["product.edit"] };
+/**
+ * `product.edit` implies `product.read`, and a key that reads products may read the storefront
+ * too (a server rendering a shop with its secret key).
+ */
+const IMPLIED: Partial<Record<Scope, Scope[]>> = {
+  "product.read": ["product.edit"],
+  "storefront.read": ["product.read", "product.edit"],
+};
 
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.var.auth.keyType === "publishable" && scope !== "storefront.read") {
+      throw new ApiError("forbidden", { message: "A publishable key works on the storefront routes only." });
+    }
     const granted = c.var.auth.scopes;
     if (!granted.includes(scope) && !(IMPLIED[scope] ?? []).some((implied) => granted.includes(implied))) {
       throw new ApiError("forbidden", { message: `This key lacks the '${scope}' scope.` });
@@ -50,3 +65,22 @@ export function requireScope(scope: Scope) {
     await next();
   });
 }
+
+/**
+ * A request from a browser page (it sends `Origin`) must use a publishable key that allows that
+ * origin; a secret key never belongs in a page. Requests without `Origin` (servers, curl, the
+ * page's own origin) are not checked.
+ */
+export const requireKeyOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header("Origin");
+  const { keyType, allowedOrigins } = c.var.auth;
+  if (origin !== undefined && !(keyType === "publishable" && allowedOrigins.includes(origin))) {
+    throw new ApiError("forbidden", {
+      message:
+        keyType === "publishable"
+          ? `This key does not allow the origin '${origin}': add it to the key's allowed_origins.`
+          : "A secret key must not be used from a browser: use a publishable key.",
+    });
+  }
+  await next();
+});

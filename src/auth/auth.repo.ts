@@ -1,11 +1,17 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { apiKeys, orgs } from "../db/schema";
+import { apiKeyOrigins, apiKeys, orgs } from "../db/schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type OrgRow = typeof orgs.$inferSelect;
 
-export type ActiveKey = { id: string; type: "secret" | "publishable"; orgIds: string[]; scopes: string[] };
+export type ActiveKey = {
+  id: string;
+  type: "secret" | "publishable";
+  orgIds: string[];
+  scopes: string[];
+  allowedOrigins: string[];
+};
 
 /**
  * Keys this isolate found in the last second, so that a busy key costs one D1 read a second,
@@ -23,7 +29,13 @@ export async function findActiveKey(db: Database, keyHash: string): Promise<Acti
   if (cached && cached.until > now) return cached.key;
   keyCache.delete(keyHash);
   const [row] = await db
-    .select({ id: apiKeys.id, type: apiKeys.type, orgIds: apiKeys.orgIds, scopes: apiKeys.scopes })
+    .select({
+      id: apiKeys.id,
+      type: apiKeys.type,
+      orgIds: apiKeys.orgIds,
+      scopes: apiKeys.scopes,
+      allowedOrigins: apiKeys.allowedOrigins,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .limit(1);
@@ -56,8 +68,39 @@ export async function findExistingOrgIds(db: Database, ids: string[]): Promise<S
   return new Set(rows.map((row) => row.id));
 }
 
+/** The key and its allowed origins, in one batch. */
 export async function insertApiKey(db: Database, key: ApiKeyRow): Promise<void> {
-  await db.insert(apiKeys).values(key);
+  const origins = key.allowedOrigins.map((origin) => ({ origin, keyId: key.id }));
+  if (origins.length === 0) await db.insert(apiKeys).values(key);
+  else await db.batch([db.insert(apiKeys).values(key), db.insert(apiKeyOrigins).values(origins)]);
+  for (const origin of key.allowedOrigins) originCache.delete(origin);
+}
+
+/**
+ * Whether some live publishable key allows this origin, as this isolate last saw it: for a minute
+ * when one does, 5 seconds when none does (so a new key's origins work soon everywhere). CORS
+ * headers only let a browser read what the key check then allows or refuses, so a minute's
+ * staleness after a revocation grants nothing; it keeps preflights and images off D1.
+ */
+const ORIGIN_CACHE_MS = { known: 60_000, unknown: 5_000 };
+const ORIGIN_CACHE_SIZE = 1000;
+const originCache = new Map<string, { allowed: boolean; until: number }>();
+
+export async function isKnownOrigin(db: Database, origin: string): Promise<boolean> {
+  const now = Date.now();
+  const cached = originCache.get(origin);
+  if (cached && cached.until > now) return cached.allowed;
+  originCache.delete(origin);
+  const [row] = await db
+    .select({ keyId: apiKeyOrigins.keyId })
+    .from(apiKeyOrigins)
+    .innerJoin(apiKeys, eq(apiKeys.id, apiKeyOrigins.keyId))
+    .where(and(eq(apiKeyOrigins.origin, origin), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (originCache.size >= ORIGIN_CACHE_SIZE) originCache.delete(originCache.keys().next().value as string);
+  const allowed = row !== undefined;
+  originCache.set(origin, { allowed, until: now + ORIGIN_CACHE_MS[allowed ? "known" : "unknown"] });
+  return allowed;
 }
 
 export async function revokeApiKey(db: Database, id: string, revokedAt: string): Promise<boolean> {

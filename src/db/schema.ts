@@ -26,6 +26,19 @@ export const apiKeys = sqliteTable(
 );
 
 /**
+ * The allowed origins of publishable keys, one row each, so that a CORS preflight (which carries
+ * no key) finds in one index read whether some live key allows its origin. Written with the key.
+ */
+export const apiKeyOrigins = sqliteTable(
+  "api_key_origins",
+  {
+    origin: text("origin").notNull(),
+    keyId: text("key_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.origin, table.keyId] })],
+);
+
+/**
  * One row per product. Filterable system fields are columns; every writable field lives in
  * `data` (JSON), which triggers fan out into product_lookups and products_fts.
  */
@@ -78,6 +91,12 @@ export const productLookups = sqliteTable(
       .on(table.orgId, table.kind, table.value)
       .where(sql`kind IN ('sku', 'gtin', 'slug')`),
     index("product_lookups_product_idx").on(table.productId),
+    // A slug in any locale (`<locale>:<slug>` → `<slug>`): the storefront finds a product by its
+    // slug before it knows which of the product's locales the request resolves to. Covering, or
+    // SQLite prefers the primary key's (org_id, kind) and reads every slug of the org.
+    index("product_lookups_slug_idx")
+      .on(table.orgId, sql`substr(value, instr(value, ':') + 1)`, table.productId, table.value)
+      .where(sql`kind = 'slug'`),
   ],
 );
 

@@ -238,10 +238,10 @@ export const remove: AppRouteHandler<typeof routes.deleteProduct> = async (c) =>
   return c.json({ id, object: "product" as const, deleted: true as const }, 200);
 };
 
-const encodeCursor = (position: repo.Position) =>
+export const encodeCursor = (position: repo.Position) =>
   btoa("id" in position ? `i:${position.id}` : `s:${position.seq}`).replaceAll("=", "");
 
-function decodeCursor(cursor: string, search: boolean): repo.Position {
+export function decodeCursor(cursor: string, search: boolean): repo.Position {
   let decoded = "";
   try {
     decoded = atob(cursor);
@@ -255,6 +255,17 @@ function decodeCursor(cursor: string, search: boolean): repo.Position {
     ]);
   }
   return decoded.startsWith("s:") ? { seq: Number(decoded.slice(2)) } : { id: decoded.slice(2) };
+}
+
+/** The words of `q` (at most 10), each to be matched as a prefix. */
+export function searchWords(q: string | undefined): string[] | undefined {
+  if (q === undefined) return undefined;
+  const words = q
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 10);
+  if (words.length === 0) throw invalidData([{ field: "q", message: "Must contain a letter or a digit." }]);
+  return words;
 }
 
 function time(value: string | undefined): number | undefined {
@@ -273,15 +284,7 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   if (query.tag !== undefined) lookups.push({ kind: "tag", value: query.tag });
   if (query.agent_id !== undefined) lookups.push({ kind: "agent_id", value: query.agent_id });
 
-  let search: string[] | undefined;
-  if (query.q !== undefined) {
-    search = query.q
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean)
-      .slice(0, 10);
-    if (search.length === 0)
-      throw invalidData([{ field: "q", message: "Must contain a letter or a digit." }]);
-  }
+  const search = searchWords(query.q);
   const createdAfter = time(query.created_after);
   const createdBefore = time(query.created_before);
   const updatedAfter = time(query.updated_after);

@@ -374,7 +374,7 @@ const LATER_FIELDS = {
 } satisfies Partial<ProductFields>;
 
 /** A variant's stock: its own with tracking per variant (none set is 0), else the product's. */
-function variantInStock(fields: ProductFields, variant: StoredVariant): boolean {
+export function variantInStock(fields: ProductFields, variant: StoredVariant): boolean {
   if (fields.inventory.tracking !== "variant") return inStock(fields);
   const stock = variant.inventory ?? { quantity: 0, allow_backorder: false };
   return stock.quantity > 0 || stock.allow_backorder;

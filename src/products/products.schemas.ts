@@ -75,7 +75,7 @@ const Gtin = z
   .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
 
 /** A BCP 47 tag, stored in its canonical form. */
-const Locale = z
+export const Locale = z
   .string()
   .refine((tag) => canonicalLocale(tag) !== undefined, {
     error: (issue) => `Not a BCP 47 language tag: '${issue.input}'.`,

@@ -30,3 +30,13 @@ export const preconditionFailed = (currentVersion: number) =>
     headers: { ETag: etag(currentVersion) },
     extra: { current_version: currentVersion },
   });
+
+/**
+ * A strong ETag of the bytes themselves (128 bits of their SHA-256), for a representation that is
+ * more than one stored version: a projection, a locale, a time window.
+ */
+export async function contentEtag(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const base64 = btoa(String.fromCharCode(...digest.subarray(0, 16)));
+  return `"${base64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}"`;
+}

@@ -1,0 +1,128 @@
+import type { Context, TypedResponse } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+import { acceptedLocales, pickLocale } from "../lib/locale";
+import { decodeCursor, encodeCursor, originOf, searchWords } from "../products/products.handlers";
+import { type ProductRow, storedFields } from "../products/products.model";
+import * as productsRepo from "../products/products.repo";
+import { contentEtag, noneMatch } from "../shared/http";
+import type { AppRouteHandler } from "../shared/router";
+import { onStorefront, resolvedLocale, toStorefrontProduct } from "./storefront.model";
+import * as repo from "./storefront.repo";
+import type * as routes from "./storefront.routes";
+
+const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+
+/** `?locale=` alone when given, else Accept-Language's ranges by preference. */
+const preferencesOf = (c: Context<AppEnv>, locale: string | undefined) =>
+  locale === undefined ? acceptedLocales(c.req.header("Accept-Language")) : [locale];
+
+/**
+ * The one way a storefront answer leaves: a strong ETag of its bytes (the projection depends on
+ * locale and time, not only on the product's version), 304 on a match, and what a shared cache
+ * needs: `public` with a Vary on every request header the body depends on.
+ */
+async function publicJson<T>(
+  c: Context<AppEnv>,
+  body: T,
+  locales: string[],
+): Promise<(Response & TypedResponse<T, 200, "json">) | (Response & TypedResponse<null, 304, "body">)> {
+  const text = JSON.stringify(body);
+  const etag = await contentEtag(text);
+  const headers: Record<string, string> = {
+    ETag: etag,
+    "Cache-Control": CACHE_CONTROL,
+    Vary: "Accept-Language, Authorization, Org-Id",
+  };
+  if (locales.length > 0) headers["Content-Language"] = [...new Set(locales)].join(", ");
+  if (noneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304, headers);
+  // The text was needed for the ETag; sending it as it is spares a second JSON.stringify.
+  const response: Response = c.body(text, 200, { ...headers, "Content-Type": "application/json" });
+  return response as Response & TypedResponse<T, 200, "json">;
+}
+
+/**
+ * A list page reads `limit + 1` rows while every active product is shown. Products it may not show
+ * (hidden, outside their window) are read and passed over, at most this many per page; past that,
+ * the page ends early with `has_more` and a cursor from where it stopped.
+ */
+const MAX_PASSED_OVER = 1000;
+const NEXT_BATCH = 100;
+
+export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async (c) => {
+  const query = c.req.valid("query");
+  const preferences = preferencesOf(c, query.locale);
+  const search = searchWords(query.q);
+  const filters: productsRepo.ProductFilters = {
+    status: ["active"],
+    lookups: query.tag === undefined ? [] : [{ kind: "tag", value: query.tag }],
+    search,
+  };
+  const positionOf = (row: ProductRow): productsRepo.Position => (search ? { seq: row.seq } : { id: row.id });
+  const now = Date.now();
+
+  let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search !== undefined);
+  const shown: ProductRow[] = [];
+  let passedOver = 0;
+  let exhausted = false;
+  for (let batch = query.limit; shown.length <= query.limit && !exhausted; batch = NEXT_BATCH) {
+    if (passedOver >= MAX_PASSED_OVER) break;
+    const rows = await productsRepo.listProducts(c.var.db, c.var.auth.orgId, filters, {
+      limit: batch,
+      ascending: false,
+      after,
+    });
+    exhausted = rows.length <= batch;
+    for (const row of rows) {
+      after = positionOf(row);
+      if (!onStorefront(row, now)) passedOver++;
+      else if (shown.push(row) > query.limit) break;
+    }
+  }
+
+  const page = shown.slice(0, query.limit);
+  const last = page[page.length - 1];
+  let next: productsRepo.Position | undefined;
+  if (shown.length > query.limit && last) next = positionOf(last);
+  else if (!exhausted) next = after;
+  const data = page.map((row) => toStorefrontProduct(row, preferences, originOf(c), now));
+  return publicJson(
+    c,
+    {
+      object: "list" as const,
+      data,
+      has_more: next !== undefined,
+      next_cursor: next === undefined ? null : encodeCursor(next),
+    },
+    data.map((product) => product.locale),
+  );
+};
+
+const PRODUCT_ID = /^prod_[0-9A-Z]{26}$/;
+
+const notFound = (idOrSlug: string) =>
+  new ApiError("not_found", { message: `No product '${idOrSlug}' on the storefront.` });
+
+export const get: AppRouteHandler<typeof routes.getStorefrontProduct> = async (c) => {
+  const { id_or_slug: idOrSlug } = c.req.valid("param");
+  const preferences = preferencesOf(c, c.req.valid("query").locale);
+  const now = Date.now();
+  const { db, auth } = c.var;
+
+  let row: ProductRow | undefined;
+  if (PRODUCT_ID.test(idOrSlug)) {
+    row = await productsRepo.findProduct(db, auth.orgId, idOrSlug);
+  } else {
+    // The slug must be the product's in the locale this request resolves to for it. If two
+    // products qualify (one slug in two locales), the one the client asked for by locale wins
+    // over one shown in its default locale for want of a match.
+    const matches = (await repo.findBySlug(db, auth.orgId, idOrSlug)).filter(
+      (match) => resolvedLocale(storedFields(match.row), preferences) === match.locale,
+    );
+    const asked = matches.find((match) => pickLocale(preferences, [match.locale]) !== undefined);
+    row = (asked ?? matches[0])?.row;
+  }
+  if (!row || !onStorefront(row, now)) throw notFound(idOrSlug);
+  const product = toStorefrontProduct(row, preferences, originOf(c), now);
+  return publicJson(c, product, [product.locale]);
+};

@@ -1,0 +1,134 @@
+import { canonicalLocale, pickLocale } from "../lib/locale";
+import {
+  inStock,
+  insideWindow,
+  type ProductFields,
+  type ProductRow,
+  storedFields,
+  storedImages,
+  variantInStock,
+} from "../products/products.model";
+
+/** A product shoppers may see: active, visible and inside its availability window. */
+export function onStorefront(row: ProductRow, now: number): boolean {
+  if (row.status !== "active") return false;
+  const fields = storedFields(row);
+  return fields.visible && insideWindow(fields.available_from, fields.available_to, now);
+}
+
+/** The product's locales, its default first. */
+const localesOf = (fields: ProductFields) => [fields.default_locale, ...Object.keys(fields.localizations)];
+
+/** The locale a request's preferences pick among the product's, else its default. */
+export const resolvedLocale = (fields: ProductFields, preferences: string[]) =>
+  pickLocale(preferences, localesOf(fields)) ?? fields.default_locale;
+
+/** Each of the product's locales and its slug there, the default locale's first. */
+function slugsOf(fields: ProductFields): Record<string, string> {
+  const slugs: Record<string, string> = {};
+  if (fields.slug !== null) slugs[fields.default_locale] = fields.slug;
+  for (const [locale, localization] of Object.entries(fields.localizations))
+    if (localization.slug !== null) slugs[locale] = localization.slug;
+  return slugs;
+}
+
+/** An option's entry for `locale` (its keys are as the client sent them), if it has one. */
+function optionLocalization(option: ProductFields["options"][number], locale: string) {
+  for (const [key, localization] of Object.entries(option.localizations))
+    if (canonicalLocale(key) === locale) return localization;
+  return undefined;
+}
+
+/**
+ * What shoppers see of a product, in one locale: an allow-list, so that a field added to products
+ * later stays private until it is added here. Text the locale does not translate falls back to the
+ * default locale's; hidden variants are left out; stock is only `in_stock`.
+ */
+export function toStorefrontProduct(row: ProductRow, preferences: string[], origin: string, now: number) {
+  const fields = storedFields(row);
+  const locale = resolvedLocale(fields, preferences);
+  const localization = locale === fields.default_locale ? undefined : fields.localizations[locale];
+  const options = fields.options.map((option) => {
+    const translated = optionLocalization(option, locale);
+    return {
+      name: translated?.name ?? option.name,
+      values: translated?.values ?? option.values,
+      display: option.display,
+      // From the stored names and values to the shown ones, for the variants below.
+      shown: (value: string) => translated?.values[option.values.indexOf(value)] ?? value,
+      stored: option.name,
+    };
+  });
+  return {
+    id: row.id,
+    object: "product" as const,
+    locale,
+    name: localization?.name ?? fields.name,
+    description: localization?.description ?? fields.description,
+    slug: localization?.slug ?? fields.slug,
+    slugs: slugsOf(fields),
+    seo: {
+      title: localization?.seo.title ?? fields.seo.title,
+      description: localization?.seo.description ?? fields.seo.description,
+    },
+    type: fields.type,
+    shippable: fields.shippable ?? fields.type === "physical",
+    schedule_appointment: fields.schedule_appointment,
+    sku: fields.sku,
+    gtin: fields.gtin,
+    tax_category: fields.tax_category,
+    tax_behavior: fields.tax_behavior,
+    prices: fields.prices.map((price) => ({
+      currency: price.currency,
+      amount: price.amount,
+      compare_at_amount: price.compare_at_amount,
+    })),
+    default_currency: fields.default_currency ?? fields.prices[0]?.currency ?? null,
+    features: fields.features,
+    tags: fields.tags,
+    buyable: fields.buyable,
+    on_sale: fields.on_sale,
+    discountable: fields.discountable,
+    reviews_allowed: fields.reviews_allowed,
+    available_from: fields.available_from,
+    available_to: fields.available_to,
+    is_new:
+      (fields.new_from !== null || fields.new_to !== null) &&
+      insideWindow(fields.new_from, fields.new_to, now),
+    attributes: fields.attributes.filter((entry) => entry.locale === undefined || entry.locale === locale),
+    custom_fields: fields.custom_fields.filter(
+      (entry) => entry.locale === undefined || entry.locale === locale,
+    ),
+    allowed_countries: fields.allowed_countries,
+    related_product_ids: fields.related_product_ids,
+    options: options.map(({ name, values, display }) => ({ name, values, display })),
+    variants: fields.variants
+      .filter((variant) => variant.visible)
+      .map((variant) => ({
+        id: variant.id,
+        options: Object.fromEntries(
+          options.map((option) => [option.name, option.shown(variant.options[option.stored] ?? "")]),
+        ),
+        sku: variant.sku,
+        gtin: variant.gtin,
+        prices: variant.prices,
+        image_ids: variant.image_ids,
+        in_stock: variantInStock(fields, variant),
+      })),
+    variant_pricing: fields.variant_pricing,
+    in_stock: inStock(fields),
+    min_order_quantity: fields.inventory.min_order_quantity,
+    max_order_quantity: fields.inventory.max_order_quantity,
+    images: storedImages(row).map((image) => ({
+      id: image.id,
+      object: "image" as const,
+      url: `${origin}/images/${image.id}`,
+      content_type: image.content_type,
+      width: image.width,
+      height: image.height,
+      alt: image.alt,
+      position: image.position,
+    })),
+    updated_at: row.updatedAt,
+  };
+}

@@ -1,0 +1,28 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { productLookups, products } from "../db/schema";
+import type { ProductRow } from "../products/products.model";
+
+/** The slug part of a slug lookup value `<locale>:<slug>`, as migration 0009 indexes it. */
+const slugOf = sql`substr(${productLookups.value}, instr(${productLookups.value}, ':') + 1)`;
+
+/**
+ * The org's products with this slug in some locale, each with that locale: one range of the slug
+ * index (a slug is unique per org and locale, so there are at most as many rows as locales).
+ */
+export async function findBySlug(
+  db: Database,
+  orgId: string,
+  slug: string,
+): Promise<{ row: ProductRow; locale: string }[]> {
+  const rows = await db
+    .select({ products, value: productLookups.value })
+    .from(productLookups)
+    .innerJoin(products, eq(products.id, productLookups.productId))
+    // `kind = 'slug'` written out: a bound parameter would not let SQLite use the partial index.
+    .where(
+      and(eq(productLookups.orgId, orgId), sql`${productLookups.kind} = 'slug'`, sql`${slugOf} = ${slug}`),
+    )
+    .limit(50);
+  return rows.map(({ products: row, value }) => ({ row, locale: value.slice(0, value.indexOf(":")) }));
+}

@@ -1,0 +1,93 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireScope } from "../auth/auth.middleware";
+import { authErrors } from "../products/products.routes";
+import { errorResponses } from "../shared/schemas";
+import {
+  StorefrontListQuery,
+  StorefrontLocaleQuery,
+  StorefrontProduct,
+  StorefrontProductList,
+} from "./storefront.schemas";
+
+const tags = ["Storefront"];
+const security = [{ bearer: [] }];
+
+const cacheHeaders = {
+  ETag: { schema: { type: "string" as const }, description: "Strong ETag of the body." },
+  "Cache-Control": {
+    schema: { type: "string" as const },
+    description: "`public, max-age=60, stale-while-revalidate=600`.",
+  },
+  "Content-Language": {
+    schema: { type: "string" as const },
+    description: "The locale(s) shown; absent on an empty page.",
+  },
+  Vary: {
+    schema: { type: "string" as const },
+    description: "`Accept-Language, Authorization, Org-Id, Origin`.",
+  },
+};
+
+const requestHeaders = z.object({
+  "accept-language": z
+    .string()
+    .optional()
+    .openapi({ description: "Locales wanted, with q-values; `?locale=` wins over it." }),
+  "if-none-match": z.string().optional().openapi({ description: "ETag(s) held by the client." }),
+});
+
+const notModified = { description: "Not modified: the ETag matches.", headers: cacheHeaders };
+
+export const listStorefrontProducts = createRoute({
+  operationId: "listStorefrontProducts",
+  method: "get",
+  path: "/products",
+  tags,
+  security,
+  summary: "List what shoppers see",
+  description:
+    "Active, visible products inside their availability window, newest first, in the public projection. A publishable key (`pk_…`) from a browser page, or any key that reads products from a server.",
+  middleware: [requireScope("storefront.read")] as const,
+  request: { query: StorefrontListQuery, headers: requestHeaders },
+  responses: {
+    200: {
+      description: "A page of products.",
+      headers: cacheHeaders,
+      content: { "application/json": { schema: StorefrontProductList } },
+    },
+    304: notModified,
+    ...errorResponses(...authErrors, "invalid_data"),
+  },
+});
+
+export const getStorefrontProduct = createRoute({
+  operationId: "getStorefrontProduct",
+  method: "get",
+  path: "/products/{id_or_slug}",
+  tags,
+  security,
+  summary: "Retrieve what shoppers see of a product",
+  description:
+    "By id, or by its slug in the locale the request resolves to. A product shoppers may not see is `404`, as is a slug of another locale.",
+  middleware: [requireScope("storefront.read")] as const,
+  request: {
+    params: z.object({
+      id_or_slug: z
+        .string()
+        .min(1)
+        .max(256)
+        .openapi({ example: "espresso-machine", description: "A product id (`prod_…`) or a slug." }),
+    }),
+    query: StorefrontLocaleQuery,
+    headers: requestHeaders,
+  },
+  responses: {
+    200: {
+      description: "The product.",
+      headers: cacheHeaders,
+      content: { "application/json": { schema: StorefrontProduct } },
+    },
+    304: notModified,
+    ...errorResponses(...authErrors, "invalid_data", "not_found"),
+  },
+});
