@@ -1,14 +1,16 @@
-// `npm run dev`: local D1 migrated, `wrangler dev` started, and a local org and secret key
-// (made through the admin API, kept in .wrangler/dev-key.json) that survive restarts.
-// Works offline: no metrics, no Request.cf download.
-import { spawn, spawnSync } from "node:child_process";
+// `npm run dev`: local D1 migrated, `wrangler dev` started, a local org with a secret and a
+// publishable key (made through the admin API, kept in .wrangler/dev-key.json) that survive
+// restarts, demo products on first start, and the example storefront on its own origin.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { seedDemo } from "../examples/storefront/seed.mjs";
+import { serveStorefront } from "../examples/storefront/serve.mjs";
+import { call, createShop, migrate, startWorker } from "./local.mjs";
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-const PORT = process.env.PORT ?? "8787";
-const BASE = `http://127.0.0.1:${PORT}`;
+const PORT = Number(process.env.PORT ?? "8787");
+const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT ?? PORT + 1);
 const KEY_FILE = ".wrangler/dev-key.json";
+const storefrontOrigins = [`http://127.0.0.1:${STOREFRONT_PORT}`, `http://localhost:${STOREFRONT_PORT}`];
 
 if (!existsSync(".dev.vars")) {
   writeFileSync(".dev.vars", `ADMIN_TOKEN=${randomBytes(24).toString("hex")}\n`);
@@ -16,64 +18,36 @@ if (!existsSync(".dev.vars")) {
 }
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim();
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
-  env,
-  encoding: "utf8",
-});
-if (migrate.status !== 0) {
-  process.stderr.write(migrate.stdout + migrate.stderr);
-  process.exit(1);
-}
-
-const child = spawn("wrangler", ["dev", "--port", PORT, "--ip", "127.0.0.1", ...process.argv.slice(2)], {
-  env,
-  stdio: "inherit",
-});
+migrate();
+const { child, base } = await startWorker({ port: PORT, args: process.argv.slice(2) });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
 
-async function call(path, { token, body } = {}) {
-  const response = await fetch(`${BASE}${path}`, {
-    method: body ? "POST" : "GET",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function ready() {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("wrangler dev did not come up within 30 s");
-}
-
-await ready();
 let dev = existsSync(KEY_FILE) ? JSON.parse(readFileSync(KEY_FILE, "utf8")) : undefined;
-if (!dev || (await call("/v1/currencies", { token: dev.key })).status !== 200) {
-  const org = await call("/v1/admin/orgs", { token: adminToken, body: { name: "Local development" } });
-  const key = await call("/v1/admin/api_keys", {
-    token: adminToken,
-    body: { name: "Local development", org_ids: [org.body.id], type: "secret", scopes: ["product.edit"] },
-  });
-  if (key.status !== 201) throw new Error(`could not create the local key: ${JSON.stringify(key.body)}`);
-  dev = { org_id: org.body.id, key_id: key.body.id, key: key.body.key };
+const works = async (key) =>
+  key && (await call(base, "/v1/storefront/products", { token: key })).status === 200;
+const sameOrigins = dev?.storefront_origins?.join() === storefrontOrigins.join();
+if (!sameOrigins || !(await works(dev?.key)) || !(await works(dev?.publishable_key))) {
+  const shop = await createShop(base, adminToken, { name: "Local development", origins: storefrontOrigins });
+  dev = { ...shop, storefront_origins: storefrontOrigins };
   mkdirSync(".wrangler", { recursive: true });
   writeFileSync(KEY_FILE, `${JSON.stringify(dev, null, 2)}\n`);
 }
+if ((await call(base, "/v1/products?limit=1", { token: dev.key })).body.data.length === 0) {
+  await seedDemo(base, dev.key);
+  console.log("Added the demo products.");
+}
+await serveStorefront({ port: STOREFRONT_PORT, api: base, publishableKey: dev.publishable_key });
 
 console.log(`
-  Products API on ${BASE}
-  org:         ${dev.org_id}
-  secret key:  ${dev.key}   (product.edit, product.read)
-  admin token: from .dev.vars
-  docs:        ${BASE}/docs
-  openapi:     ${BASE}/openapi.json
+  Products API on ${base}
+  org:             ${dev.org_id}
+  secret key:      ${dev.key}   (product.edit, product.read)
+  publishable key: ${dev.publishable_key}   (storefront.read, from ${storefrontOrigins.join(", ")})
+  admin token:     from .dev.vars
+  docs:            ${base}/docs
+  openapi:         ${base}/openapi.json
+  storefront:      http://127.0.0.1:${STOREFRONT_PORT}/examples/storefront/
 
-  curl -H "Authorization: Bearer ${dev.key}" ${BASE}/v1/products
+  curl -H "Authorization: Bearer ${dev.key}" ${base}/v1/products
 `);

@@ -28,13 +28,24 @@ const cacheHeaders = {
   },
 };
 
-const requestHeaders = z.object({
-  "accept-language": z
-    .string()
-    .optional()
-    .openapi({ description: "Locales wanted, with q-values; `?locale=` wins over it." }),
-  "if-none-match": z.string().optional().openapi({ description: "ETag(s) held by the client." }),
-});
+// Documented as parameters, not validated as a `headers` schema: hono/client would then make
+// every typed call pass a `header` object.
+const parameters = [
+  {
+    in: "header" as const,
+    name: "Accept-Language",
+    required: false,
+    schema: { type: "string" as const },
+    description: "Locales wanted, with q-values; `?locale=` wins over it.",
+  },
+  {
+    in: "header" as const,
+    name: "If-None-Match",
+    required: false,
+    schema: { type: "string" as const },
+    description: "ETag(s) held by the client: 304 when one matches.",
+  },
+];
 
 const notModified = { description: "Not modified: the ETag matches.", headers: cacheHeaders };
 
@@ -48,7 +59,8 @@ export const listStorefrontProducts = createRoute({
   description:
     "Active, visible products inside their availability window, newest first, in the public projection. A publishable key (`pk_…`) from a browser page, or any key that reads products from a server.",
   middleware: [requireScope("storefront.read")] as const,
-  request: { query: StorefrontListQuery, headers: requestHeaders },
+  parameters,
+  request: { query: StorefrontListQuery },
   responses: {
     200: {
       description: "A page of products.",
@@ -70,6 +82,7 @@ export const getStorefrontProduct = createRoute({
   description:
     "By id, or by its slug in the locale the request resolves to. A product shoppers may not see is `404`, as is a slug of another locale.",
   middleware: [requireScope("storefront.read")] as const,
+  parameters,
   request: {
     params: z.object({
       id_or_slug: z
@@ -79,7 +92,6 @@ export const getStorefrontProduct = createRoute({
         .openapi({ example: "espresso-machine", description: "A product id (`prod_…`) or a slug." }),
     }),
     query: StorefrontLocaleQuery,
-    headers: requestHeaders,
   },
   responses: {
     200: {

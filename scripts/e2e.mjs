@@ -1,0 +1,192 @@
+// `npm run test:e2e`: the example storefront in headless Chromium against a real `wrangler dev`.
+// A fresh local state (a temporary --persist-to), an org with demo products, the page served on
+// its own origin (so every call is a real CORS request), and these checks, as a shopper sees it:
+// the names, a loaded image, the German names after a language switch, a product page, and
+// nothing hidden. Ends with `e2e: N passed, N failed` and a screenshot in dist/e2e/.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { seedDemo } from "../examples/storefront/seed.mjs";
+import { serveStorefront } from "../examples/storefront/serve.mjs";
+import { createShop, migrate, startWorker } from "./local.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ADMIN_TOKEN = "e2e-admin-token";
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const results = [];
+async function check(name, body) {
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(
+      `  ✗ ${name}\n    ${String(error?.message ?? error)
+        .split("\n")
+        .join("\n    ")}`,
+    );
+  }
+}
+const assert = (condition, message) => {
+  if (!condition) throw new Error(message);
+};
+
+const persistTo = mkdtempSync(join(tmpdir(), "products-api-e2e-"));
+let worker;
+let page;
+let browser;
+let storefront;
+try {
+  migrate(persistTo);
+  worker = await startWorker({
+    port: await freePort(),
+    persistTo,
+    vars: { ADMIN_TOKEN },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const storefrontPort = await freePort();
+  const origin = `http://127.0.0.1:${storefrontPort}`;
+  const shop = await createShop(worker.base, ADMIN_TOKEN, { name: "E2E shop", origins: [origin] });
+  const names = await seedDemo(worker.base, shop.key);
+  storefront = await serveStorefront({
+    port: storefrontPort,
+    api: worker.base,
+    publishableKey: shop.publishable_key,
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  page = await browser.newPage({ locale: "en-US" });
+  const problems = [];
+  page.on(
+    "console",
+    (message) =>
+      message.type() === "error" && problems.push(`console: ${message.text()} (${message.location().url})`),
+  );
+  page.on("pageerror", (error) => problems.push(`page: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
+  );
+  const apiResponses = [];
+  page.on("response", (response) => response.url().startsWith(worker.base) && apiResponses.push(response));
+
+  console.log(`e2e: ${origin}/examples/storefront/ against ${worker.base}`);
+  await page.goto(`${origin}/examples/storefront/`);
+
+  await check("lists the demo products by name", async () => {
+    await page.waitForSelector("#products .card", { timeout: 15_000 });
+    const shown = await page.locator("#products .card h2").allTextContents();
+    assert(
+      JSON.stringify([...shown].sort()) === JSON.stringify(names.map((name) => name.en).sort()),
+      `names shown: ${JSON.stringify(shown)}`,
+    );
+  });
+
+  await check("leaves the hidden product out", async () => {
+    assert(!(await page.content()).includes("Secret prototype"), "the hidden product is on the page");
+  });
+
+  await check("loads a product image from /images through CORS-checked origins", async () => {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll("#products img")].some((img) => img.complete && img.naturalWidth > 0),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const sizes = await page
+      .locator("#products img")
+      .evaluateAll((images) => images.map((img) => [img.naturalWidth, img.naturalHeight]));
+    assert(
+      sizes.every(([width, height]) => width === 320 && height === 240),
+      `image sizes: ${JSON.stringify(sizes)}`,
+    );
+  });
+
+  await check("reads the API cross-origin with the publishable key: ACAO echoed, cacheable", async () => {
+    const list = apiResponses.find(
+      (response) => new URL(response.url()).pathname === "/v1/storefront/products",
+    );
+    assert(list, "no storefront list request seen");
+    const headers = await list.allHeaders();
+    assert(
+      headers["access-control-allow-origin"] === origin,
+      `ACAO: ${headers["access-control-allow-origin"]}`,
+    );
+    assert(headers["cache-control"] === "public, max-age=60, stale-while-revalidate=600", "Cache-Control");
+    assert(headers["content-language"] === "en", `Content-Language: ${headers["content-language"]}`);
+  });
+
+  await check("shows the German names after switching the language", async () => {
+    await page.selectOption("#locale", "de");
+    await page.waitForFunction(
+      (expected) =>
+        document.querySelector("#products .card h2")?.textContent &&
+        expected.includes(document.querySelector("#products .card h2").textContent),
+      names.map((name) => name.de),
+      { timeout: 10_000 },
+    );
+    const shown = await page.locator("#products .card h2").allTextContents();
+    assert(
+      JSON.stringify([...shown].sort()) === JSON.stringify(names.map((name) => name.de).sort()),
+      `names shown: ${JSON.stringify(shown)}`,
+    );
+    assert((await page.getAttribute("html", "lang")) === "de", "html lang is not de");
+  });
+
+  await check("opens a product page by its German slug", async () => {
+    await page.locator("#products .card a").first().click();
+    await page.waitForSelector(".detail h1", { timeout: 10_000 });
+    const title = await page.locator(".detail h1").textContent();
+    assert(
+      names.some((name) => name.de === title),
+      `title: ${title}`,
+    );
+    assert(/#\/products\/[a-z0-9-]+$/.test(page.url()), `url: ${page.url()}`);
+    await page.waitForFunction(() => {
+      const img = document.querySelector(".detail img");
+      return img?.complete && img.naturalWidth > 0;
+    });
+  });
+
+  await check("no console errors, page errors or failed requests", async () => {
+    assert(problems.length === 0, problems.join("\n"));
+  });
+
+  mkdirSync("dist/e2e", { recursive: true });
+  await page.goto(`${origin}/examples/storefront/#/`);
+  await page.waitForSelector("#products .card img");
+  await page.screenshot({ path: "dist/e2e/storefront.png", fullPage: true });
+  console.log("  screenshot: dist/e2e/storefront.png");
+} catch (error) {
+  results.push({ name: "setup", ok: false });
+  console.log(`  ✗ setup\n    ${error?.stack ?? error}`);
+} finally {
+  await browser?.close();
+  storefront?.close();
+  if (worker) process.kill(-worker.child.pid, "SIGTERM");
+  rmSync(persistTo, { recursive: true, force: true });
+}
+const failed = results.filter((result) => !result.ok).length;
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
