@@ -141,7 +141,21 @@ async function createRichProducts(url, key) {
   return ids;
 }
 
-function scenarios(stack, { ids, key, imageId, imageUrls, createRich }) {
+/** The first page of what shoppers see (up to 100 products), each with its storefront ETag. */
+async function storefrontSample(url, publishableKey) {
+  const headers = { Authorization: `Bearer ${publishableKey}` };
+  const page = await (await fetch(`${url}/v1/storefront/products?limit=100`, { headers })).json();
+  if (!Array.isArray(page.data) || page.data.length === 0) throw new Error("the storefront shows no product");
+  const sample = [];
+  for (const product of page.data) {
+    const response = await fetch(`${url}/v1/storefront/products/${product.id}`, { headers });
+    await response.arrayBuffer();
+    sample.push({ id: product.id, etag: response.headers.get("etag") });
+  }
+  return sample;
+}
+
+function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, createRich }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
@@ -226,6 +240,7 @@ function scenarios(stack, { ids, key, imageId, imageUrls, createRich }) {
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
     },
     { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
+    ...storefrontScenarios(url, publishableKey),
     {
       name: "get-rich",
       label: "/v1/products/{rich id}",
@@ -279,6 +294,49 @@ function scenarios(stack, { ids, key, imageId, imageUrls, createRich }) {
     create("create-4-images", { imageUrls }),
   );
   return list;
+}
+
+/** What a browser asks of the storefront: a product (fresh, and again with its ETag) and a page in German. */
+function storefrontScenarios(url, publishableKey) {
+  const auth = { Authorization: `Bearer ${publishableKey}` };
+  let sample = [];
+  let next;
+  const product = (req) => {
+    const item = next();
+    return { item, req: { ...req, path: `/v1/storefront/products/${item.id}` } };
+  };
+  // made just before they run, from the storefront's own first page
+  return [
+    {
+      name: "storefront-get",
+      label: "/v1/storefront/products/{id}",
+      headers: auth,
+      prepare: async () => {
+        sample = await storefrontSample(url, publishableKey);
+        next = rotation(sample, 0);
+      },
+      setup: (req) => product(req).req,
+      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+    },
+    {
+      name: "storefront-get-304",
+      label: "/v1/storefront/products/{id} (If-None-Match)",
+      headers: auth,
+      okStatuses: [304],
+      probeStatus: 304,
+      setup: (req) => {
+        const { item, req: request } = product(req);
+        return { ...request, headers: { ...request.headers, "If-None-Match": item.etag } };
+      },
+    },
+    {
+      name: "storefront-list",
+      path: `/v1/storefront/products?limit=${LIST_LIMIT}`,
+      label: `/v1/storefront/products?limit=${LIST_LIMIT} (Accept-Language: de)`,
+      headers: { ...auth, "Accept-Language": "de-DE, de;q=0.9, en;q=0.5" },
+      expect: (body) => body.object === "list" && body.data.length === LIST_LIMIT && body.has_more === true,
+    },
+  ];
 }
 
 /** One request like the scenario's, checked: the right status and a body that makes sense. */
@@ -469,7 +527,7 @@ async function benchSize(size, ctx) {
       let started = performance.now();
       out.worker.migrations = await applyMigrations(db);
       out.worker.migrate_ms = Number((performance.now() - started).toFixed(0));
-      const { orgId, keyId, key } = await createOrgAndKey(url, adminToken);
+      const { orgId, keyId, key, publishableKey } = await createOrgAndKey(url, adminToken);
       started = performance.now();
       log(`${sizeLabel(size)}: seeding ${size.toLocaleString("en-US")} products into D1`);
       const seeded = await seedD1(
@@ -493,7 +551,15 @@ async function benchSize(size, ctx) {
       out.worker.scenarios = await drive(
         "worker",
         url,
-        scenarios("worker", { ids: seeded.ids, key, imageId, imageUrls: ctx.imageOrigin.urls, createRich }),
+        scenarios("worker", {
+          ids: seeded.ids,
+          key,
+          publishableKey,
+          url,
+          imageId,
+          imageUrls: ctx.imageOrigin.urls,
+          createRich,
+        }),
         ctx.opts,
       );
       return { orgId, keyId, key, ids: seeded.ids };

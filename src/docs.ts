@@ -8,6 +8,18 @@ The product catalogue API. JSON in and out, \`snake_case\`, money as integer min
 \`webhook.manage\`, \`storefront.read\`) and one or more orgs. A key with several orgs names one in
 \`Org-Id\`; without it the request is \`400 org_required\`. Another org's ids answer \`404\`.
 A revoked key stops working within a second (each isolate keeps a key it checked for at most 1 s).
+Publishable keys (\`pk_…\`) have only \`storefront.read\` and are refused (\`403\`) everywhere else.
+
+## Storefront
+\`GET /v1/storefront/products\` and \`GET /v1/storefront/products/{id_or_slug}\` are what a shop page
+reads with a publishable key: only active, visible products inside their availability window, in a
+public projection (no costs, props, agent ids, org, authors or stock quantities), in one locale:
+\`?locale=\`, else \`Accept-Language\` (q-values honoured), else the product's \`default_locale\`, named in
+\`Content-Language\`. A slug matches in that locale only. Answers carry a strong \`ETag\` (\`304\` on
+\`If-None-Match\`), \`Cache-Control: public, max-age=60, stale-while-revalidate=600\` and
+\`Vary: Accept-Language, Authorization, Org-Id, Origin\`. CORS: an origin some publishable key lists in
+\`allowed_origins\` gets \`Access-Control-Allow-Origin\` (preflights included) here and on
+\`/images/{id}\`; a request from a browser (\`Origin\`) must use a publishable key that lists its origin.
 
 ## Versions
 \`API-Version: ${limits.versions.join(" | ")}\`; absent means the newest. Every response echoes the version used.
@@ -89,4 +101,7 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | windows | \`available_from\` ≤ \`available_to\`, \`new_from\` ≤ \`new_to\`; a date covers its whole UTC day |
 | image | 10 MiB (\`413\` for an upload, \`too_large\` for a URL); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
 | \`image_urls\` | ≤ 10 a request, each 1 – 2048 characters; 10 s and ≤ 3 redirects a URL |
+| \`allowed_origins\` | ≤ 50 origins (scheme, host, optional port) a publishable key |
+| storefront \`{id_or_slug}\` | 1 – 256 characters |
+| storefront listing | passes over at most 1 000 hidden or out-of-window products a page, then ends the page early with \`has_more\` |
 `;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
-import { admin, api, createProduct, expectError, publishableKey, tenant } from "./helpers";
+import { admin, api, createProduct, expectError, expectFailures, publishableKey, tenant } from "./helpers";
 
 // Each describe uses origins of its own: an isolate remembers what it learnt of an origin.
 const SHOP = "https://shop.cors.test";
@@ -187,5 +187,44 @@ describe("CORS on images", () => {
     // Never asked before the revocation, so nothing remembered: no CORS headers.
     const response = await preflight("/v1/storefront/products", origin);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
+
+describe("allowed_origins", () => {
+  const body = (orgId: string, origins: string[]) => ({
+    method: "POST",
+    body: {
+      name: "shop",
+      org_ids: [orgId],
+      type: "publishable",
+      scopes: ["storefront.read"],
+      allowed_origins: origins,
+    },
+  });
+
+  it("takes up to 50 origins (stored once each) and refuses 51", async () => {
+    const shop = await tenant();
+    const fifty = Array.from({ length: 50 }, (_, index) => `https://shop${index}.limit.test`);
+    const created = await admin("/api_keys", body(shop.orgId, [...fifty.slice(0, 49), fifty[0] as string]));
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { allowed_origins: string[] }).allowed_origins).toEqual(
+      fifty.slice(0, 49),
+    );
+    expect((await admin("/api_keys", body(shop.orgId, fifty))).status).toBe(201);
+    await expectFailures(
+      await admin("/api_keys", body(shop.orgId, [...fifty, "https://one-more.limit.test"])),
+      ["allowed_origins"],
+    );
+    // Every one of them answers a preflight; the refused 51st does not.
+    expect(
+      (await preflight("/v1/storefront/products", fifty[49] as string)).headers.get(
+        "Access-Control-Allow-Origin",
+      ),
+    ).toBe(fifty[49]);
+    expect(
+      (await preflight("/v1/storefront/products", "https://one-more.limit.test")).headers.get(
+        "Access-Control-Allow-Origin",
+      ),
+    ).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import {
@@ -284,6 +285,32 @@ describe("what shoppers may see", () => {
     await expectError(await storefront(`/products/${id}`, otherPk), 404, "not_found");
     await expectError(await storefront(`/products/${mine.slug}`, otherPk), 404, "not_found");
     expect((await json<Page>(await storefront("/products", otherPk))).data).toEqual([]);
+  });
+});
+
+describe("a catalogue full of hidden products", () => {
+  it("passes over at most 1,000 of them a page, then ends the page early with a cursor", async () => {
+    const shop = await tenant();
+    const pk = await publishableKey(shop.orgId);
+    const visible = await createProduct(shop.key, { name: "The only visible one" });
+    // 1,100 hidden products, newer than the visible one (ids sort after its), written straight into
+    // D1: through the API this would take most of a minute. The triggers index them as usual.
+    await env.DB.prepare(
+      `INSERT INTO products (id, org_id, status, type, data, version, created_at, updated_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100)
+       SELECT 'prod_Z' || printf('%025d', i), ?, 'active', 'physical',
+              '{"name":"Hidden","visible":false,"tags":[],"features":[],"agent_ids":[],"prices":[]}',
+              1, '2026-11-23T00:00:00.000Z', '2026-11-23T00:00:00.000Z'
+       FROM n`,
+    )
+      .bind(shop.orgId)
+      .run();
+    const first = await json<Page>(await storefront("/products", pk));
+    expect(first.data).toEqual([]);
+    expect(first.has_more).toBe(true);
+    const second = await json<Page>(await storefront(`/products?cursor=${first.next_cursor}`, pk));
+    expect(second.data.map((entry) => entry.id)).toEqual([visible.id]);
+    expect(second.has_more).toBe(false);
   });
 });
 

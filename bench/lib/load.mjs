@@ -1,6 +1,6 @@
 // One scenario = one autocannon run of fixed duration against 127.0.0.1. Latencies are taken
 // from every response (autocannon's own histogram has 1 ms resolution, too coarse for sub-ms
-// requests), and the Worker's Server-Timing `db` entry is averaged over every 2xx response.
+// requests), and the Worker's Server-Timing `db` entry is averaged over every ok (by default 2xx) response.
 import autocannon from "autocannon";
 
 const DB_TIMING = /db;dur=([\d.]+);desc="rows_read=(\d+) rows_written=(\d+) queries=(\d+)"/;
@@ -60,8 +60,10 @@ export async function runScenario(base, scenario, { duration, connections, warmu
   const latencies = [];
   const timing = { samples: 0, rowsRead: 0, rowsWritten: 0, queries: 0, dbMs: 0, totalMs: 0 };
   let badBodies = 0;
+  const isOk = (code) =>
+    scenario.okStatuses ? scenario.okStatuses.includes(code) : code >= 200 && code <= 299;
   const record = (status, headers, body) => {
-    if (status < 200 || status > 299) return;
+    if (!isOk(status)) return;
     if (scenario.bodyOk && !scenario.bodyOk(body)) {
       badBodies += 1;
       return;
@@ -84,8 +86,6 @@ export async function runScenario(base, scenario, { duration, connections, warmu
     Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
   );
   const soft = scenario.softStatuses ?? [];
-  const isOk = (code) =>
-    scenario.okStatuses ? scenario.okStatuses.includes(code) : code >= 200 && code <= 299;
   let ok = 0;
   let softCount = 0;
   let bad = 0;

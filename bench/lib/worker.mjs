@@ -121,7 +121,19 @@ export async function createOrgAndKey(base, adminToken) {
     body: { name: "benchmark", org_ids: [org.json.id], type: "secret", scopes: ["product.edit"] },
   });
   if (key.status !== 201) throw new Error(`POST /v1/admin/api_keys: ${key.status} ${key.text}`);
-  return { orgId: org.json.id, keyId: key.json.id, key: key.json.key };
+  const publishable = await call(base, "/v1/admin/api_keys", {
+    token: adminToken,
+    method: "POST",
+    body: {
+      name: "benchmark storefront",
+      org_ids: [org.json.id],
+      type: "publishable",
+      scopes: ["storefront.read"],
+    },
+  });
+  if (publishable.status !== 201)
+    throw new Error(`POST /v1/admin/api_keys: ${publishable.status} ${publishable.text}`);
+  return { orgId: org.json.id, keyId: key.json.id, key: key.json.key, publishableKey: publishable.json.key };
 }
 
 // D1 refuses statements over 100 KB (SQLITE_TOOBIG), so rows are packed into INSERTs of at most

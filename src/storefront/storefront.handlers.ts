@@ -3,11 +3,11 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { acceptedLocales, pickLocale } from "../lib/locale";
 import { decodeCursor, encodeCursor, originOf, searchWords } from "../products/products.handlers";
-import { type ProductRow, storedFields } from "../products/products.model";
+import type { ProductRow } from "../products/products.model";
 import * as productsRepo from "../products/products.repo";
 import { contentEtag, noneMatch } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
-import { onStorefront, resolvedLocale, toStorefrontProduct } from "./storefront.model";
+import { toStorefrontProduct } from "./storefront.model";
 import * as repo from "./storefront.repo";
 import type * as routes from "./storefront.routes";
 
@@ -60,9 +60,10 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
   };
   const positionOf = (row: ProductRow): productsRepo.Position => (search ? { seq: row.seq } : { id: row.id });
   const now = Date.now();
+  const origin = originOf(c);
 
   let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search !== undefined);
-  const shown: ProductRow[] = [];
+  const shown: { row: ProductRow; product: NonNullable<ReturnType<typeof toStorefrontProduct>> }[] = [];
   let passedOver = 0;
   let exhausted = false;
   for (let batch = query.limit; shown.length <= query.limit && !exhausted; batch = NEXT_BATCH) {
@@ -75,17 +76,18 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
     exhausted = rows.length <= batch;
     for (const row of rows) {
       after = positionOf(row);
-      if (!onStorefront(row, now)) passedOver++;
-      else if (shown.push(row) > query.limit) break;
+      const product = toStorefrontProduct(row, preferences, origin, now);
+      if (!product) passedOver++;
+      else if (shown.push({ row, product }) > query.limit) break;
     }
   }
 
   const page = shown.slice(0, query.limit);
   const last = page[page.length - 1];
   let next: productsRepo.Position | undefined;
-  if (shown.length > query.limit && last) next = positionOf(last);
+  if (shown.length > query.limit && last) next = positionOf(last.row);
   else if (!exhausted) next = after;
-  const data = page.map((row) => toStorefrontProduct(row, preferences, originOf(c), now));
+  const data = page.map((entry) => entry.product);
   return publicJson(
     c,
     {
@@ -106,23 +108,23 @@ const notFound = (idOrSlug: string) =>
 export const get: AppRouteHandler<typeof routes.getStorefrontProduct> = async (c) => {
   const { id_or_slug: idOrSlug } = c.req.valid("param");
   const preferences = preferencesOf(c, c.req.valid("query").locale);
-  const now = Date.now();
+  const view = (row: ProductRow) => toStorefrontProduct(row, preferences, originOf(c), Date.now());
   const { db, auth } = c.var;
 
-  let row: ProductRow | undefined;
+  let product: ReturnType<typeof view>;
   if (PRODUCT_ID.test(idOrSlug)) {
-    row = await productsRepo.findProduct(db, auth.orgId, idOrSlug);
+    const row = await productsRepo.findProduct(db, auth.orgId, idOrSlug);
+    product = row && view(row);
   } else {
-    // The slug must be the product's in the locale this request resolves to for it. If two
-    // products qualify (one slug in two locales), the one the client asked for by locale wins
-    // over one shown in its default locale for want of a match.
-    const matches = (await repo.findBySlug(db, auth.orgId, idOrSlug)).filter(
-      (match) => resolvedLocale(storedFields(match.row), preferences) === match.locale,
-    );
-    const asked = matches.find((match) => pickLocale(preferences, [match.locale]) !== undefined);
-    row = (asked ?? matches[0])?.row;
+    // The slug must be the product's in the locale it is shown in for this request. If two products
+    // qualify (one slug in two locales), the one the client asked for by locale wins over one shown
+    // in its default locale for want of a match.
+    const matches = (await repo.findBySlug(db, auth.orgId, idOrSlug)).flatMap((match) => {
+      const shown = view(match.row);
+      return shown?.locale === match.locale ? [shown] : [];
+    });
+    product = matches.find((match) => pickLocale(preferences, [match.locale]) !== undefined) ?? matches[0];
   }
-  if (!row || !onStorefront(row, now)) throw notFound(idOrSlug);
-  const product = toStorefrontProduct(row, preferences, originOf(c), now);
+  if (!product) throw notFound(idOrSlug);
   return publicJson(c, product, [product.locale]);
 };

@@ -10,18 +10,11 @@ import {
 } from "../products/products.model";
 
 /** A product shoppers may see: active, visible and inside its availability window. */
-export function onStorefront(row: ProductRow, now: number): boolean {
-  if (row.status !== "active") return false;
-  const fields = storedFields(row);
-  return fields.visible && insideWindow(fields.available_from, fields.available_to, now);
-}
+const shown = (row: ProductRow, fields: ProductFields, now: number) =>
+  row.status === "active" && fields.visible && insideWindow(fields.available_from, fields.available_to, now);
 
 /** The product's locales, its default first. */
 const localesOf = (fields: ProductFields) => [fields.default_locale, ...Object.keys(fields.localizations)];
-
-/** The locale a request's preferences pick among the product's, else its default. */
-export const resolvedLocale = (fields: ProductFields, preferences: string[]) =>
-  pickLocale(preferences, localesOf(fields)) ?? fields.default_locale;
 
 /** Each of the product's locales and its slug there, the default locale's first. */
 function slugsOf(fields: ProductFields): Record<string, string> {
@@ -40,13 +33,15 @@ function optionLocalization(option: ProductFields["options"][number], locale: st
 }
 
 /**
- * What shoppers see of a product, in one locale: an allow-list, so that a field added to products
- * later stays private until it is added here. Text the locale does not translate falls back to the
- * default locale's; hidden variants are left out; stock is only `in_stock`.
+ * What shoppers see of a product, in one locale, or undefined when they may not see it. An
+ * allow-list, so that a field added to products later stays private until it is added here. Text
+ * the locale does not translate falls back to the default locale's; hidden variants are left out;
+ * stock is only `in_stock`.
  */
 export function toStorefrontProduct(row: ProductRow, preferences: string[], origin: string, now: number) {
   const fields = storedFields(row);
-  const locale = resolvedLocale(fields, preferences);
+  if (!shown(row, fields, now)) return undefined;
+  const locale = pickLocale(preferences, localesOf(fields)) ?? fields.default_locale;
   const localization = locale === fields.default_locale ? undefined : fields.localizations[locale];
   const options = fields.options.map((option) => {
     const translated = optionLocalization(option, locale);
