@@ -8,7 +8,8 @@ The product catalogue API. JSON in and out, \`snake_case\`, money as integer min
 \`webhook.manage\`, \`storefront.read\`) and one or more orgs. A key with several orgs names one in
 \`Org-Id\`; without it the request is \`400 org_required\`. Another org's ids answer \`404\`.
 A revoked key stops working within a second (each isolate keeps a key it checked for at most 1 s).
-Publishable keys (\`pk_…\`) have only \`storefront.read\` and are refused (\`403\`) everywhere else.
+Publishable keys (\`pk_…\`) have only \`storefront.read\` and are refused (\`403\`) everywhere else but
+\`GET /v1/currencies\`, which any key may read.
 
 ## Storefront
 \`GET /v1/storefront/products\` and \`GET /v1/storefront/products/{id_or_slug}\` are what a shop page
