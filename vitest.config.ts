@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             IMAGE_FETCH_ALLOWED_HOSTS: "allowed.test:8080, plain.test",
+            // Webhook retries at once (the queue's own 1 s batch wait stays), so 8 attempts take seconds.
+            WEBHOOK_RETRY_BASE_SECONDS: "0",
           },
           // Every outbound fetch of the Worker goes to a stub in this process, never the network.
           outboundService: imageOrigin,

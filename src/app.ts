@@ -6,6 +6,7 @@ import { admin } from "./admin";
 import { currencies } from "./currencies";
 import { API_DESCRIPTION } from "./docs";
 import type { AppEnv } from "./env";
+import { events, webhookEndpoints } from "./events";
 import { images } from "./images";
 import { ApiError, type ErrorKey } from "./lib/errors";
 import { API_VERSIONS, apiVersion, LATEST_API_VERSION } from "./middleware/api-version";
@@ -112,6 +113,8 @@ export function createApp() {
   app.route("/v1/products", products);
   app.route("/v1/storefront", storefront);
   app.route("/v1/currencies", currencies);
+  app.route("/v1/events", events);
+  app.route("/v1/webhook_endpoints", webhookEndpoints);
   app.route("/v1/admin", admin);
   app.route("/images", images);
   app.route("/s", scans);

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { consume, type EventMessage } from "./events/events.delivery";
 import { sweep } from "./scheduled";
 
 const app = createApp();
@@ -6,4 +7,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled: (_controller, env, ctx) => ctx.waitUntil(sweep(env)),
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env) => consume(batch, env),
+} satisfies ExportedHandler<Env, EventMessage>;

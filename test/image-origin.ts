@@ -113,11 +113,37 @@ async function respond(url: URL): Promise<Response> {
   return new Response("not found", { status: 404 });
 }
 
+/**
+ * Webhook receivers: `/hooks/<behaviour>/<name>` answers `ok` 200, `flaky` 500 then 200, `down`
+ * always 500; every POST is kept, and `GET /__hooks/<name>` lists them (headers, body, status).
+ */
+const hooks = new Map<
+  string,
+  { headers: Record<string, string>; body: string; status: number; at: number }[]
+>();
+
+async function receiveHook(request: Request, behaviour: string, name: string): Promise<Response> {
+  const received = hooks.get(name) ?? [];
+  const status = behaviour === "ok" || (behaviour === "flaky" && received.length > 0) ? 200 : 500;
+  received.push({
+    headers: Object.fromEntries(request.headers),
+    body: await request.text(),
+    status,
+    at: Date.now(),
+  });
+  hooks.set(name, received);
+  return new Response(status === 200 ? "thanks" : "broken", { status });
+}
+
 export async function imageOrigin(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname === "/__log") {
     return Response.json({ requests, max_in_flight: Object.fromEntries(maxInFlight) });
   }
+  const hook = /^\/hooks\/(ok|flaky|down)\/([\w-]+)$/.exec(url.pathname);
+  if (hook?.[1] && hook[2] && request.method === "POST") return receiveHook(request, hook[1], hook[2]);
+  const seen = /^\/__hooks\/([\w-]+)$/.exec(url.pathname);
+  if (seen?.[1]) return Response.json(hooks.get(seen[1]) ?? []);
   requests.push(`${request.method} ${request.url}`);
   return respond(url);
 }

@@ -158,3 +158,66 @@ export const sweepCursors = sqliteTable("sweep_cursors", {
   // The last key the sweep looked at; "" means start from the beginning.
   after: text("after").notNull(),
 });
+
+/**
+ * One row per product change, written by triggers on `products` (migration 0010) in the same
+ * statement as the change, so an event exists exactly when its change happened.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    type: text("type").notNull(),
+    productId: text("product_id").notNull(),
+    productVersion: integer("product_version").notNull(),
+    // The product's row as the change left it (as it was, for a delete), as JSON with the columns'
+    // TypeScript names: read back, it is rendered like any product.
+    product: text("product").notNull(),
+    // product.updated: the names of the fields the change changed (JSON array).
+    changedFields: text("changed_fields"),
+    createdAt: text("created_at").notNull(),
+    // Set once the consumer has handed the event to its endpoints; the cron re-sends what stays unset.
+    dispatchedAt: text("dispatched_at"),
+  },
+  (table) => [
+    index("events_org_idx").on(table.orgId, table.id),
+    index("events_org_type_idx").on(table.orgId, table.type, table.id),
+    index("events_product_version_idx").on(table.productId, table.productVersion),
+    index("events_undispatched_idx").on(table.orgId, table.id).where(sql`dispatched_at IS NULL`),
+  ],
+);
+
+/** Where an org's events are sent; the secret signs them (Standard Webhooks). */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    description: text("description"),
+    secret: text("secret").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("webhook_endpoints_org_idx").on(table.orgId, table.id)],
+);
+
+/** One row per delivery attempt of an event to an endpoint. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    eventId: text("event_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    // The receiver's status; null when none came (timeout, connection error, refused URL).
+    statusCode: integer("status_code"),
+    // ok | http_status | timeout | fetch_failed | blocked_url | dead_lettered
+    outcome: text("outcome").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [index("webhook_deliveries_endpoint_idx").on(table.endpointId, table.id)],
+);

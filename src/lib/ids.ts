@@ -1,6 +1,6 @@
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "prod" | "var" | "img" | "org" | "key" | "evt" | "we" | "req";
+export type IdPrefix = "prod" | "var" | "img" | "org" | "key" | "evt" | "we" | "del" | "req";
 
 let lastTime = -1;
 const lastRandom = new Uint8Array(10);

@@ -1,4 +1,5 @@
 import { authenticate } from "../auth/auth.middleware";
+import { announceEvents } from "../events";
 import { idempotency } from "../idempotency/idempotency.middleware";
 import * as imageHandlers from "../images/images.handlers";
 import * as imageRoutes from "../images/images.routes";
@@ -12,6 +13,7 @@ const router = createRouter();
 router.use(
   "*",
   authenticate(),
+  announceEvents,
   idempotency((c) => c.var.auth.keyId),
 );
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { batch, type Database, lastRow } from "../db/client";
 import { productLookups, products } from "../db/schema";
+import { retakeCreatedEvent } from "../events/events.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
@@ -155,6 +156,7 @@ export async function insertProduct(
       await batch(db, [
         insert,
         ...newImages.map((image) => insertImage(db, image, where)),
+        retakeCreatedEvent(db, values.id),
         db.select().from(products).where(where),
       ]),
     );

@@ -1,0 +1,119 @@
+import { resourceId } from "../idempotency/idempotency.middleware";
+import { ApiError, invalidData } from "../lib/errors";
+import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
+import { originOf } from "../products/products.handlers";
+import type { AppRouteHandler } from "../shared/router";
+import { newSecret } from "./events.delivery";
+import { toEvent } from "./events.model";
+import * as repo from "./events.repo";
+import type * as routes from "./events.routes";
+
+/** A page from `limit + 1` rows, newest first, the cursor being the last id shown. */
+function page<Row extends { id: string }, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item) {
+  const shown = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  return {
+    object: "list" as const,
+    data: shown.map(toItem),
+    has_more: hasMore,
+    next_cursor: hasMore ? (shown[shown.length - 1]?.id ?? null) : null,
+  };
+}
+
+export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
+  const query = c.req.valid("query");
+  const rows = await repo.listEvents(c.var.db, c.var.auth.orgId, {
+    limit: query.limit,
+    type: query.type,
+    before: query.cursor,
+  });
+  return c.json(
+    page(rows, query.limit, (row) => toEvent(row, originOf(c))),
+    200,
+  );
+};
+
+export const getEvent: AppRouteHandler<typeof routes.getEvent> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await repo.findEvent(c.var.db, c.var.auth.orgId, id);
+  if (!row) throw new ApiError("not_found", { message: `No event with id '${id}'.` });
+  return c.json(toEvent(row, originOf(c)), 200);
+};
+
+const toEndpoint = (row: repo.EndpointRow) => ({
+  id: row.id,
+  object: "webhook_endpoint" as const,
+  url: row.url,
+  events: row.events as ("*" | repo.EventType)[],
+  description: row.description,
+  created_at: row.createdAt,
+});
+
+const endpointNotFound = (id: string) =>
+  new ApiError("not_found", { message: `No webhook endpoint with id '${id}'.` });
+
+export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = async (c) => {
+  const input = c.req.valid("json");
+  // The same rules as image URLs, checked again before every delivery.
+  const check = checkFetchUrl(input.url, parseAllowedHosts(c.env.IMAGE_FETCH_ALLOWED_HOSTS));
+  if ("blocked" in check) throw invalidData([{ field: "url", message: check.blocked }]);
+  const row: repo.EndpointRow = {
+    id: resourceId(c, "we"),
+    orgId: c.var.auth.orgId,
+    url: check.url.href,
+    events: [...new Set(input.events)],
+    description: input.description,
+    secret: newSecret(),
+    createdAt: new Date().toISOString(),
+  };
+  await repo.insertEndpoint(c.var.db, row);
+  return c.json({ ...toEndpoint(row), secret: row.secret }, 201, {
+    Location: `/v1/webhook_endpoints/${row.id}`,
+  });
+};
+
+const MAX_LISTED_ENDPOINTS = 100;
+
+export const listEndpoints: AppRouteHandler<typeof routes.listEndpoints> = async (c) => {
+  const rows = await repo.listEndpoints(c.var.db, c.var.auth.orgId, MAX_LISTED_ENDPOINTS + 1);
+  return c.json(page(rows, MAX_LISTED_ENDPOINTS, toEndpoint), 200);
+};
+
+export const getEndpoint: AppRouteHandler<typeof routes.getEndpoint> = async (c) => {
+  const { id } = c.req.valid("param");
+  const row = await repo.findEndpoint(c.var.db, c.var.auth.orgId, id);
+  if (!row) throw endpointNotFound(id);
+  return c.json(toEndpoint(row), 200);
+};
+
+export const deleteEndpoint: AppRouteHandler<typeof routes.deleteEndpoint> = async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await repo.deleteEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
+  return c.json({ id, object: "webhook_endpoint" as const, deleted: true as const }, 200);
+};
+
+export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = async (c) => {
+  const { id } = c.req.valid("param");
+  const query = c.req.valid("query");
+  if (!(await repo.findEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
+  const rows = await repo.listDeliveries(c.var.db, id, { limit: query.limit, before: query.cursor });
+  return c.json(
+    page(rows, query.limit, (row) => ({
+      id: row.id,
+      object: "webhook_delivery" as const,
+      event_id: row.eventId,
+      attempt: row.attempt,
+      status_code: row.statusCode,
+      outcome: row.outcome as
+        | "ok"
+        | "http_status"
+        | "timeout"
+        | "fetch_failed"
+        | "blocked_url"
+        | "dead_lettered",
+      duration_ms: row.durationMs,
+      created_at: row.createdAt,
+    })),
+    200,
+  );
+};
