@@ -16,7 +16,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             IMAGE_FETCH_ALLOWED_HOSTS: "allowed.test:8080, plain.test",
-            // Webhook retries at once (the queue's own 1 s batch wait stays), so 8 attempts take seconds.
+            // Webhook retries at once, so a delivery's 8 attempts take well under a second.
             WEBHOOK_RETRY_BASE_SECONDS: "0",
           },
           // Every outbound fetch of the Worker goes to a stub in this process, never the network.
