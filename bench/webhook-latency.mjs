@@ -30,10 +30,18 @@ const worker = await startWorker({
   stdio: ["ignore", "ignore", "inherit"],
 });
 try {
-  const org = await call(worker.base, "/v1/admin/orgs", { token: ADMIN_TOKEN, body: { name: "Webhook bench" } });
+  const org = await call(worker.base, "/v1/admin/orgs", {
+    token: ADMIN_TOKEN,
+    body: { name: "Webhook bench" },
+  });
   const key = await call(worker.base, "/v1/admin/api_keys", {
     token: ADMIN_TOKEN,
-    body: { name: "bench", org_ids: [org.body.id], type: "secret", scopes: ["product.edit", "webhook.manage"] },
+    body: {
+      name: "bench",
+      org_ids: [org.body.id],
+      type: "secret",
+      scopes: ["product.edit", "webhook.manage"],
+    },
   });
   const endpoint = await call(worker.base, "/v1/webhook_endpoints", {
     token: key.body.key,
@@ -42,9 +50,14 @@ try {
   if (endpoint.status !== 201) throw new Error(JSON.stringify(endpoint.body));
   const latencies = [];
   for (let index = 0; index < COUNT; index++) {
-    const created = await call(worker.base, "/v1/products", { token: key.body.key, body: { name: `Item ${index}` } });
+    const created = await call(worker.base, "/v1/products", {
+      token: key.body.key,
+      body: { name: `Item ${index}` },
+    });
     const answered = performance.now();
-    const events = await call(worker.base, "/v1/events?limit=1&type=product.created", { token: key.body.key });
+    const events = await call(worker.base, "/v1/events?limit=1&type=product.created", {
+      token: key.body.key,
+    });
     const eventId = events.body.data[0].id;
     if (events.body.data[0].data.object.id !== created.body.id) throw new Error("unexpected event");
     while (!arrived.has(eventId)) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -52,7 +65,9 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)].toFixed(0);
-  console.log(`webhooks: ${COUNT} creates, commit → delivery p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`);
+  console.log(
+    `webhooks: ${COUNT} creates, commit → delivery p50 ${at(0.5)} ms, p90 ${at(0.9)} ms, max ${at(1)} ms`,
+  );
 } finally {
   process.kill(-worker.child.pid, "SIGTERM");
   receiver.close();

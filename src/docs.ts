@@ -69,6 +69,16 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 \`too_many_redirects\`. The same bytes are stored once per product. Images are served without a key at
 \`GET /images/{id}\`, immutable (\`ETag\` is their sha256), with \`Range\` support.
 
+## Events and webhooks
+Every product change writes an event in the same statement as the change: \`product.created\`,
+\`product.updated\` (with \`data.changed_fields\`), \`product.deleted\`, \`product.low_stock\`. They are
+listed at \`GET /v1/events\` for 30 days. \`POST /v1/webhook_endpoints\` subscribes a URL (the image URL
+rules apply) and answers its \`secret\` once. Deliveries are signed as Standard Webhooks
+(\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">\`
+keyed by the secret's base64 part), time out after 10 s, and are retried on anything but a \`2xx\`
+after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Every attempt is listed at
+\`GET /v1/webhook_endpoints/{id}/deliveries\`. Delivery is at least once: deduplicate by \`webhook-id\`.
+
 ## Limits
 | what | limit |
 |---|---|
@@ -102,6 +112,9 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 | windows | \`available_from\` ≤ \`available_to\`, \`new_from\` ≤ \`new_to\`; a date covers its whole UTC day |
 | image | 10 MiB (\`413\` for an upload, \`too_large\` for a URL); JPEG, PNG, GIF, WebP or AVIF by its bytes; 50 a product |
 | \`image_urls\` | ≤ 10 a request, each 1 – 2048 characters; 10 s and ≤ 3 redirects a URL |
+| webhook endpoint | \`url\` 1 – 2048 characters; \`events\` 1 – 5; \`description\` 1 – 256 characters |
+| webhook delivery | 10 s; 8 attempts |
+| events | kept 30 days |
 | \`allowed_origins\` | ≤ 50 origins (scheme, host, optional port) a publishable key |
 | storefront \`{id_or_slug}\` | 1 – 256 characters |
 | storefront listing | passes over at most 1 000 hidden or out-of-window products a page, then ends the page early with \`has_more\` |

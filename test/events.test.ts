@@ -284,6 +284,9 @@ describe("webhook endpoints", () => {
   it("check events, url length and description", async () => {
     const post = (body: unknown) => api("/v1/webhook_endpoints", { method: "POST", key: shop.key, body });
     await expectFailures(await post({ url: "https://hooks.example/x", events: [] }), ["events"]);
+    const five = ["product.created", "product.updated", "product.deleted", "product.low_stock", "*"];
+    expect((await post({ url: "https://hooks.example/x", events: five })).status).toBe(201);
+    await expectFailures(await post({ url: "https://hooks.example/x", events: [...five, "*"] }), ["events"]);
     await expectFailures(await post({ url: "https://hooks.example/x", events: ["product.sold"] }), [
       "events[0]",
     ]);
