@@ -26,6 +26,10 @@ export async function readWranglerConfig() {
     d1: binding(config.d1_databases, "DB"),
     kv: binding(config.kv_namespaces, "IDEMPOTENCY"),
     r2: binding(config.r2_buckets, "IMAGES"),
+    queues: {
+      producer: config.queues.producers.find((entry) => entry.binding === "EVENTS"),
+      consumers: config.queues.consumers,
+    },
   };
 }
 
@@ -55,6 +59,19 @@ export async function startWorker({ bundleFile, bundleDir, persistDir, config, a
       d1Databases: { DB: config.d1.database_id },
       kvNamespaces: { IDEMPOTENCY: config.kv.id },
       r2Buckets: { IMAGES: config.r2.bucket_name },
+      // The events queue and its dead-letter queue, produced and consumed by the Worker, as deployed.
+      queueProducers: { EVENTS: config.queues.producer.queue },
+      queueConsumers: Object.fromEntries(
+        config.queues.consumers.map((consumer) => [
+          consumer.queue,
+          {
+            maxBatchSize: consumer.max_batch_size,
+            maxBatchTimeout: consumer.max_batch_timeout,
+            maxRetries: consumer.max_retries,
+            deadLetterQueue: consumer.dead_letter_queue,
+          },
+        ]),
+      ),
       bindings: {
         ...config.vars,
         IMAGE_FETCH_ALLOWED_HOSTS: imageOrigin?.host ?? "",

@@ -174,8 +174,11 @@ export const events = sqliteTable(
     // The product's row as the change left it (as it was, for a delete), as JSON with the columns'
     // TypeScript names: read back, it is rendered like any product.
     product: text("product").notNull(),
-    // product.updated: the names of the fields the change changed (JSON array).
+    // product.updated: `["images"]` when the change changed the images, else `[]` (JSON array); the
+    // changed fields of `data` are added when the event is read, from `previousData`.
     changedFields: text("changed_fields"),
+    // product.updated: the product's `data` before the change (migration 0011).
+    previousData: text("previous_data"),
     createdAt: text("created_at").notNull(),
     // Set once the consumer has handed the event to its endpoints; the cron re-sends what stays unset.
     dispatchedAt: text("dispatched_at"),

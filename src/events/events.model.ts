@@ -1,9 +1,26 @@
 import { type ProductRow, toProduct } from "../products/products.model";
 import type { EventRow, EventType } from "./events.repo";
 
+/**
+ * The fields of `data` a change changed, in name order, with `images` from the trigger. A field
+ * compares by its JSON text, so an object whose keys were written in another order counts.
+ */
+function changedFields(row: EventRow, product: ProductRow): string[] | undefined {
+  if (row.changedFields === null) return undefined;
+  const changed = new Set(JSON.parse(row.changedFields) as string[]);
+  if (row.previousData !== null) {
+    const before = JSON.parse(row.previousData) as Record<string, unknown>;
+    const after = JSON.parse(product.data) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+      if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed.add(key);
+  }
+  return [...changed].sort();
+}
+
 /** The API's event: the product as its snapshot was taken, rendered like any product. */
 export function toEvent(row: EventRow, origin: string) {
   const product = JSON.parse(row.product) as ProductRow;
+  const changed = changedFields(row, product);
   return {
     id: row.id,
     object: "event" as const,
@@ -11,7 +28,7 @@ export function toEvent(row: EventRow, origin: string) {
     created_at: row.createdAt,
     data: {
       object: toProduct(product, origin, Date.parse(row.createdAt)),
-      ...(row.changedFields === null ? {} : { changed_fields: JSON.parse(row.changedFields) as string[] }),
+      ...(changed === undefined ? {} : { changed_fields: changed }),
     },
   };
 }

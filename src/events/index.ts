@@ -42,9 +42,12 @@ export const announceEvents = createMiddleware<AppEnv>(async (c, next) => {
     org_id: c.var.auth.orgId,
     origin: new URL(c.req.url).origin,
   };
+  // Never fails the answer: the write is committed whatever happens to this message.
   c.executionCtx.waitUntil(
-    c.env.EVENTS.send(message).catch((error: unknown) =>
-      console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: String(error) })),
-    ),
+    Promise.resolve()
+      .then(() => c.env.EVENTS.send(message))
+      .catch((error: unknown) =>
+        console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: String(error) })),
+      ),
   );
 });
