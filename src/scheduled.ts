@@ -1,5 +1,5 @@
 import { createDb, newDbStats } from "./db/client";
-import type { EventMessage } from "./events/events.delivery";
+import { sendAll } from "./events/events.delivery";
 import { deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
 import { IDEMPOTENCY_LIFETIME_MS } from "./idempotency/idempotency.middleware";
 import { deleteExpiredClaims } from "./idempotency/idempotency.repo";
@@ -35,11 +35,9 @@ export async function sweep(
 /** Sends a dispatch for every org whose events' own dispatch was lost (its send failed after the commit). */
 async function redispatch(db: ReturnType<typeof createDb>, env: Env, now: number): Promise<number> {
   const orgs = await orgsWithUndispatched(db, `evt_${ulidFloor(now - REDISPATCH_AFTER_MS)}`);
-  const messages = orgs.map((orgId) => ({
-    body: { kind: "dispatch", org_id: orgId, origin: env.API_ORIGIN } satisfies EventMessage,
-  }));
-  for (let start = 0; start < messages.length; start += 100) {
-    await env.EVENTS.sendBatch(messages.slice(start, start + 100));
-  }
+  await sendAll(
+    env.EVENTS,
+    orgs.map((orgId) => ({ kind: "dispatch", org_id: orgId, origin: env.API_ORIGIN })),
+  );
   return orgs.length;
 }

@@ -217,7 +217,7 @@ export const webhookDeliveries = sqliteTable(
     attempt: integer("attempt").notNull(),
     // The receiver's status; null when none came (timeout, connection error, refused URL).
     statusCode: integer("status_code"),
-    // ok | http_status | timeout | fetch_failed | blocked_url | dead_lettered
+    // One of DELIVERY_OUTCOMES (src/events/events.repo.ts).
     outcome: text("outcome").notNull(),
     durationMs: integer("duration_ms").notNull(),
     createdAt: text("created_at").notNull(),

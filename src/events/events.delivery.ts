@@ -1,4 +1,4 @@
-import { createDb, newDbStats } from "../db/client";
+import { createDb, type Database, newDbStats } from "../db/client";
 import { newId } from "../lib/ids";
 import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
 import { toEvent } from "./events.model";
@@ -39,6 +39,13 @@ export async function signature(
 export const newSecret = () =>
   `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 
+/** Sends the messages in batches of 100, the most one sendBatch takes. */
+export async function sendAll(queue: Queue<EventMessage>, messages: EventMessage[]): Promise<void> {
+  for (let start = 0; start < messages.length; start += 100) {
+    await queue.sendBatch(messages.slice(start, start + 100).map((body) => ({ body })));
+  }
+}
+
 const subscribed = (endpoint: repo.EndpointRow, type: string) =>
   endpoint.events.includes("*") || endpoint.events.includes(type);
 
@@ -70,30 +77,24 @@ export async function consume(batch: MessageBatch<EventMessage>, env: Env): Prom
  * marks them dispatched (in that order: a consumer that dies in between sends them again, never
  * loses them; a receiver may see an event twice and tells by `webhook-id`).
  */
-async function dispatch(
-  db: ReturnType<typeof createDb>,
-  env: Env,
-  message: Extract<EventMessage, { kind: "dispatch" }>,
-) {
+async function dispatch(db: Database, env: Env, message: Extract<EventMessage, { kind: "dispatch" }>) {
   const pending = await repo.undispatchedEvents(db, message.org_id, DISPATCH_BATCH);
   if (pending.length === 0) return;
   const endpoints = await repo.listEndpoints(db, message.org_id, 1000);
   const deliveries = pending.flatMap((event) =>
     endpoints
       .filter((endpoint) => subscribed(endpoint, event.type))
-      .map((endpoint) => ({
-        body: {
-          kind: "deliver" as const,
+      .map(
+        (endpoint): EventMessage => ({
+          kind: "deliver",
           org_id: message.org_id,
           event_id: event.id,
           endpoint_id: endpoint.id,
           origin: message.origin,
-        },
-      })),
+        }),
+      ),
   );
-  for (let start = 0; start < deliveries.length; start += 100) {
-    await env.EVENTS.sendBatch(deliveries.slice(start, start + 100));
-  }
+  await sendAll(env.EVENTS, deliveries);
   await repo.markDispatched(
     db,
     pending.map((event) => event.id),
@@ -104,7 +105,7 @@ async function dispatch(
 
 /** One attempt; true when it is done with (delivered, or nothing left to deliver to). */
 async function deliver(
-  db: ReturnType<typeof createDb>,
+  db: Database,
   env: Env,
   message: Extract<EventMessage, { kind: "deliver" }>,
   attempt: number,
@@ -150,7 +151,7 @@ async function deliver(
 }
 
 function record(
-  db: ReturnType<typeof createDb>,
+  db: Database,
   message: Extract<EventMessage, { kind: "deliver" }>,
   attempt: number,
   statusCode: number | null,

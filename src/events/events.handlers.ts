@@ -104,13 +104,7 @@ export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = asy
       event_id: row.eventId,
       attempt: row.attempt,
       status_code: row.statusCode,
-      outcome: row.outcome as
-        | "ok"
-        | "http_status"
-        | "timeout"
-        | "fetch_failed"
-        | "blocked_url"
-        | "dead_lettered",
+      outcome: row.outcome as repo.DeliveryOutcome,
       duration_ms: row.durationMs,
       created_at: row.createdAt,
     })),

@@ -13,6 +13,16 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+export const DELIVERY_OUTCOMES = [
+  "ok",
+  "http_status",
+  "timeout",
+  "fetch_failed",
+  "blocked_url",
+  "dead_lettered",
+] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
 /**
  * A create's images are written after its product row (they need it), so its `product.created`
  * event, written with the row, is taken again once they are in: the last statement of that batch.
@@ -79,7 +89,7 @@ export async function orgsWithUndispatched(db: Database, before: string): Promis
 }
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect & { outcome: DeliveryOutcome };
 
 export async function insertEndpoint(db: Database, row: EndpointRow): Promise<void> {
   await db.insert(webhookEndpoints).values(row);

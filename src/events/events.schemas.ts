@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Product } from "../products/products.schemas";
-import { ListMeta, Timestamp, text } from "../shared/schemas";
-import { EVENT_TYPES } from "./events.repo";
+import { IdCursor, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
+import { DELIVERY_OUTCOMES, EVENT_TYPES } from "./events.repo";
 
 export const Event = z
   .object({
@@ -23,15 +23,9 @@ export const Event = z
 
 export const EventList = z.object({ ...ListMeta, data: z.array(Event) }).openapi("EventList");
 
-const EventCursor = z
-  .string()
-  .regex(/^evt_[0-9A-Z]{26}$/, { message: "Not a cursor of this listing: pass next_cursor back unchanged." })
-  .optional()
-  .openapi({ description: "next_cursor of the previous page." });
-
 export const EventListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: "integer", example: 20 }),
-  cursor: EventCursor,
+  limit: PageLimit,
+  cursor: IdCursor("evt"),
   type: z.enum(EVENT_TYPES).optional(),
 });
 
@@ -79,7 +73,7 @@ export const Delivery = z
     event_id: z.string(),
     attempt: z.int().openapi({ description: "1 for the first try; at most 8." }),
     status_code: z.int().nullable().openapi({ description: "The receiver's status; null when none came." }),
-    outcome: z.enum(["ok", "http_status", "timeout", "fetch_failed", "blocked_url", "dead_lettered"]),
+    outcome: z.enum(DELIVERY_OUTCOMES),
     duration_ms: z.int(),
     created_at: Timestamp,
   })
@@ -87,12 +81,4 @@ export const Delivery = z
 
 export const DeliveryList = z.object({ ...ListMeta, data: z.array(Delivery) }).openapi("WebhookDeliveryList");
 
-export const DeliveryListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: "integer", example: 20 }),
-  cursor: z
-    .string()
-    .regex(/^del_[0-9A-Z]{26}$/, {
-      message: "Not a cursor of this listing: pass next_cursor back unchanged.",
-    })
-    .optional(),
-});
+export const DeliveryListQuery = z.strictObject({ limit: PageLimit, cursor: IdCursor("del") });

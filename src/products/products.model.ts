@@ -414,9 +414,23 @@ export type StoredImage = {
 
 export const storedImages = (row: Pick<ProductRow, "images">) => JSON.parse(row.images) as StoredImage[];
 
+/**
+ * What every representation of a product (the API's, the storefront's) computes the same way
+ * when it is read: defaults that follow other fields, and the novelty window.
+ */
+export const derivedFields = (fields: ProductFields, now: number) => ({
+  shippable: fields.shippable ?? fields.type === "physical",
+  default_currency: fields.default_currency ?? fields.prices[0]?.currency ?? null,
+  is_new:
+    (fields.new_from !== null || fields.new_to !== null) && insideWindow(fields.new_from, fields.new_to, now),
+});
+
+export const imageUrl = (origin: string, imageId: string) => `${origin}/images/${imageId}`;
+
 /** The API representation of a stored product; `origin` makes the image urls absolute. */
 export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
   const fields = storedFields(row);
+  const derived = derivedFields(fields, now);
   return {
     id: row.id,
     object: "product" as const,
@@ -425,14 +439,14 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     description: fields.description,
     status: fields.status,
     type: fields.type,
-    shippable: fields.shippable ?? fields.type === "physical",
+    shippable: derived.shippable,
     schedule_appointment: fields.schedule_appointment,
     sku: fields.sku,
     gtin: fields.gtin,
     tax_category: fields.tax_category,
     tax_behavior: fields.tax_behavior,
     prices: fields.prices,
-    default_currency: fields.default_currency ?? fields.prices[0]?.currency ?? null,
+    default_currency: derived.default_currency,
     features: fields.features,
     tags: fields.tags,
     props: fields.props,
@@ -453,9 +467,7 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     new_from: fields.new_from,
     new_to: fields.new_to,
     is_available: insideWindow(fields.available_from, fields.available_to, now),
-    is_new:
-      (fields.new_from !== null || fields.new_to !== null) &&
-      insideWindow(fields.new_from, fields.new_to, now),
+    is_new: derived.is_new,
     attributes: fields.attributes,
     custom_fields: fields.custom_fields,
     allowed_countries: fields.allowed_countries,
@@ -469,7 +481,7 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     images: storedImages(row).map((image) => ({
       id: image.id,
       object: "image" as const,
-      url: `${origin}/images/${image.id}`,
+      url: imageUrl(origin, image.id),
       source_url: image.source_url,
       content_type: image.content_type,
       size_bytes: image.size_bytes,

@@ -4,7 +4,7 @@ import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
 import { normalizeGtin } from "../lib/gtin";
 import { canonicalLocale } from "../lib/locale";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../lib/slug";
-import { DateOrDateTime, ListMeta, Timestamp, text } from "../shared/schemas";
+import { DateOrDateTime, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
 
 const MAX_IMAGE_URLS = 10;
 
@@ -547,7 +547,7 @@ const StatusList = z
   .openapi({ example: "active,inactive" });
 
 export const ProductListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: "integer", example: 20 }),
+  limit: PageLimit,
   cursor: z.string().min(1).max(200).optional().openapi({ description: "next_cursor of the previous page." }),
   order: z.enum(["desc", "asc"]).default("desc").openapi({ description: "desc: newest first." }),
   status: StatusList.optional(),

@@ -86,6 +86,25 @@ export const ListMeta = {
   next_cursor: z.string().nullable(),
 };
 
+/** `limit` of every cursor listing: 1–100, default 20. */
+export const PageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(20)
+  .openapi({ type: "integer", example: 20 });
+
+/** A cursor that is the last id of the previous page (`evt_…`, `del_…`). */
+export const IdCursor = (prefix: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9A-Z]{26}$`), {
+      message: "Not a cursor of this listing: pass next_cursor back unchanged.",
+    })
+    .optional()
+    .openapi({ description: "next_cursor of the previous page." });
+
 export const IdParam = (name: string, example: string) =>
   z.object({ id: z.string().openapi({ param: { name: "id", in: "path" }, example, description: name }) });
 

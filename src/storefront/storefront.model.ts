@@ -1,5 +1,7 @@
 import { canonicalLocale, pickLocale } from "../lib/locale";
 import {
+  derivedFields,
+  imageUrl,
   inStock,
   insideWindow,
   type ProductFields,
@@ -41,6 +43,7 @@ function optionLocalization(option: ProductFields["options"][number], locale: st
 export function toStorefrontProduct(row: ProductRow, preferences: string[], origin: string, now: number) {
   const fields = storedFields(row);
   if (!shown(row, fields, now)) return undefined;
+  const derived = derivedFields(fields, now);
   const locale = pickLocale(preferences, localesOf(fields)) ?? fields.default_locale;
   const localization = locale === fields.default_locale ? undefined : fields.localizations[locale];
   const options = fields.options.map((option) => {
@@ -67,7 +70,7 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
       description: localization?.seo.description ?? fields.seo.description,
     },
     type: fields.type,
-    shippable: fields.shippable ?? fields.type === "physical",
+    shippable: derived.shippable,
     schedule_appointment: fields.schedule_appointment,
     sku: fields.sku,
     gtin: fields.gtin,
@@ -78,7 +81,7 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
       amount: price.amount,
       compare_at_amount: price.compare_at_amount,
     })),
-    default_currency: fields.default_currency ?? fields.prices[0]?.currency ?? null,
+    default_currency: derived.default_currency,
     features: fields.features,
     tags: fields.tags,
     buyable: fields.buyable,
@@ -87,9 +90,7 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
     reviews_allowed: fields.reviews_allowed,
     available_from: fields.available_from,
     available_to: fields.available_to,
-    is_new:
-      (fields.new_from !== null || fields.new_to !== null) &&
-      insideWindow(fields.new_from, fields.new_to, now),
+    is_new: derived.is_new,
     attributes: fields.attributes.filter((entry) => entry.locale === undefined || entry.locale === locale),
     custom_fields: fields.custom_fields.filter(
       (entry) => entry.locale === undefined || entry.locale === locale,
@@ -117,7 +118,7 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
     images: storedImages(row).map((image) => ({
       id: image.id,
       object: "image" as const,
-      url: `${origin}/images/${image.id}`,
+      url: imageUrl(origin, image.id),
       content_type: image.content_type,
       width: image.width,
       height: image.height,
