@@ -1,10 +1,12 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { imageOrigin } from "./test/image-origin.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
   return {
     plugins: [
       cloudflareTest({
@@ -18,7 +20,20 @@ export default defineConfig(async () => {
             IMAGE_FETCH_ALLOWED_HOSTS: "allowed.test:8080, plain.test",
             // Webhook retries at once, so a delivery's 8 attempts take well under a second.
             WEBHOOK_RETRY_BASE_SECONDS: "0",
+            // wrangler.toml's rate limiters and the vars that state them, for the test that they agree.
+            WRANGLER_RATE_LIMITS: JSON.stringify({
+              ratelimits: wrangler.ratelimits,
+              vars: {
+                RATE_LIMIT: wrangler.vars.RATE_LIMIT,
+                ADMIN_RATE_LIMIT: wrangler.vars.ADMIN_RATE_LIMIT,
+                PUBLIC_RATE_LIMIT: wrangler.vars.PUBLIC_RATE_LIMIT,
+              },
+            }),
+            // The fixtures (orgs, keys) of every test are made through the admin API, so its limit is
+            // raised here; the api and public limits are wrangler.toml's.
+            ADMIN_RATE_LIMIT: "1000/10",
           },
+          ratelimits: { ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1000, period: 10 } } },
           // Every outbound fetch of the Worker goes to a stub in this process, never the network.
           outboundService: imageOrigin,
         },

@@ -79,9 +79,22 @@ keyed by the secret's base64 part), time out after 10 s, and are retried on anyt
 after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Every attempt is listed at
 \`GET /v1/webhook_endpoints/{id}/deliveries\`. Delivery is at least once: deduplicate by \`webhook-id\`.
 
+## Rate limits
+Each API key may make **100 requests per 10 seconds** (a publishable key: per key and client IP, as
+every shopper's browser sends it). The admin API allows 60 requests a minute per client IP, counted
+before the token is checked; the keyless \`/images\` and \`/s\` routes 1 000 per 10 seconds per client IP
+together. These are the defaults; an operator sets them in \`wrangler.toml\`. Counting is per Cloudflare
+location.
+
+Responses of a limited route carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` (an estimate:
+exact with one isolate, an upper bound with several) and \`RateLimit-Reset\` (seconds until the
+window ends). Past the limit: \`429 rate_limited\` with \`Retry-After\`. A 429 happens before any
+work and is never stored under an \`Idempotency-Key\`, so retry it with the same key.
+
 ## Limits
 | what | limit |
 |---|---|
+| requests | per key 100 / 10 s; admin 60 / min per IP; \`/images\` and \`/s\` 1 000 / 10 s per IP: \`429 rate_limited\` |
 | JSON request body | ${limits.maxJsonBytes} bytes (1 MiB), counted while reading: \`413 payload_too_large\` |
 | page size (\`limit\`) | 1 – 100, default 20 |
 | \`name\` | 1 – 512 characters after trimming |

@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import {
   ADMIN_TOKEN,
@@ -11,6 +11,8 @@ import {
   createProduct,
   expectError,
   expectFailures,
+  rekey,
+  type Tenant,
   tenant,
 } from "./helpers";
 
@@ -55,14 +57,20 @@ function postKey(body: Record<string, unknown>) {
   return admin("/api_keys", { method: "POST", body: { name: "k", type: "secret", ...body } });
 }
 
-let a: { orgId: string; key: string; keyId: string };
-let b: { orgId: string; key: string; keyId: string };
+let a: Tenant;
+let b: Tenant;
 let product: Product;
 
 beforeAll(async () => {
   a = await tenant();
   b = await tenant();
   product = (await createProduct(a.key, { name: "Owned by A", sku: "TEN-1" })) as unknown as Product;
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(a);
+  await rekey(b);
 });
 
 describe("authentication", () => {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /**
  * The catalogue fields beyond the core (API.md's field table): SEO, locale, merchandising flags,
@@ -9,11 +9,17 @@ import { api, expectFailures, tenant } from "./helpers";
 
 type Product = Record<string, unknown> & { id: string; version: number };
 
-let ok: { key: string };
-let bad: { key: string };
+let ok: Tenant;
+let bad: Tenant;
 beforeAll(async () => {
   ok = await tenant();
   bad = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(ok);
+  await rekey(bad);
 });
 
 async function accepted(body: Record<string, unknown>): Promise<Product> {

@@ -2,5 +2,7 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     ADMIN_TOKEN: string;
+    /** wrangler.toml's [[ratelimits]] and the vars stating them (vitest.config.ts). */
+    WRANGLER_RATE_LIMITS: string;
   }
 }

@@ -1,15 +1,20 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { admin, api, createKey, createProduct, expectError, tenant } from "./helpers";
+import { admin, api, createKey, createProduct, expectError, rekey, type Tenant, tenant } from "./helpers";
 
 type Product = { id: string; name: string; version: number };
 const DAY = 24 * 60 * 60 * 1000;
 
-let main: { orgId: string; key: string; keyId: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 let serial = 0;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sweep } from "../src/scheduled";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import {
@@ -8,7 +8,9 @@ import {
   expectError,
   expectFailures,
   type ProductWithImages as Product,
+  rekey,
   sha256Hex,
+  type Tenant,
   tenant,
 } from "./helpers";
 import { pngVariant } from "./image-origin";
@@ -18,9 +20,14 @@ import { pngVariant } from "./image-origin";
  * outboundService), which serves the fixtures and misbehaves on request, and logs what it was asked.
  */
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 let token = 0;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import {
   api,
@@ -9,16 +9,24 @@ import {
   expectFailures,
   type Image,
   type ProductWithImages as Product,
+  rekey,
   sha256Hex,
+  type Tenant,
   tenant,
 } from "./helpers";
 import { pngVariant } from "./image-origin";
 
-let main: { orgId: string; key: string; keyId: string };
-let other: { orgId: string; key: string; keyId: string };
+let main: Tenant;
+let other: Tenant;
 beforeAll(async () => {
   main = await tenant();
   other = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
+  await rekey(other);
 });
 
 const upload = (

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /** `inventory`, the computed `in_stock`, and atomic `POST /v1/products/{id}/inventory_adjustments`. */
 
@@ -15,9 +15,14 @@ type Product = { id: string; version: number; inventory: Inventory; in_stock: bo
 
 const MAX = 1_000_000_000;
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const create = (inventory?: Partial<Inventory> | null) =>

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 interface Product {
   id: string;
@@ -70,7 +70,7 @@ async function walk(key: string, query: string, limit = 2): Promise<{ ids: strin
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-let main: { key: string; orgId: string };
+let main: Tenant;
 /** The main catalogue in creation order (oldest first). */
 let catalogue: Product[];
 const newestFirst = (products: Product[]) => [...products].reverse().map((p) => p.id);
@@ -106,6 +106,11 @@ beforeAll(async () => {
     catalogue.push((await createProduct(main.key, input)) as unknown as Product);
     await sleep(3);
   }
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const byName = (name: string) => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { api, createKey, createProduct, expectError, tenant } from "./helpers";
+import { api, createKey, createProduct, expectError, rekey, type Tenant, tenant } from "./helpers";
 
 type Product = Record<string, unknown> & {
   id: string;
@@ -64,13 +64,18 @@ const FULL_INPUT = {
   inventory: { tracking: "product", quantity: 4, low_stock_threshold: 2 },
 };
 
-let main: { orgId: string; key: string; keyId: string };
+let main: Tenant;
 /** A second key of the same org, to see updated_by change. */
 let other: { id: string; key: string };
 
 beforeAll(async () => {
   main = await tenant();
   other = await createKey([main.orgId]);
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const get = (id: string, headers: Record<string, string> = {}) =>

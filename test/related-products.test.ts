@@ -1,14 +1,19 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createProduct, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, createProduct, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /** related_product_ids: products of the same org only, checked at write time, gone when deleted. */
 
 type Product = { id: string; version: number; related_product_ids: string[] };
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const create = (body: Record<string, unknown> = {}, key = main.key) => createProduct<Product>(key, body);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createKey, createProduct, expectError, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, createKey, createProduct, expectError, rekey, type Tenant, tenant } from "./helpers";
 
 /** Scans: `POST /v1/products/{id}/scans` with a key, and the public `GET /s/{id}` redirect. */
 
@@ -9,9 +9,14 @@ type Product = { id: string; version: number; total_scans: number; last_scanned_
 const URL_TO = "https://acme.example/espresso?from=qr";
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const create = (body: Record<string, unknown> = {}) =>

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /** Slugs and localizations (API.md: the product's field table, and Slugs). */
 
@@ -13,9 +13,14 @@ type Product = {
   localizations: Record<string, Localization>;
 };
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const create = (body: Record<string, unknown>, key = main.key) => createProduct<Product>(key, body);

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { api, BASE, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 interface Price {
   currency: string;
@@ -32,8 +32,8 @@ interface Product {
 }
 
 /** `ok` receives every accepted write; `bad` only failures, so its catalogue must stay empty. */
-let ok: { key: string };
-let bad: { key: string };
+let ok: Tenant;
+let bad: Tenant;
 let currencyCodes: string[];
 
 beforeAll(async () => {
@@ -41,6 +41,12 @@ beforeAll(async () => {
   bad = await tenant();
   const response = await api("/v1/currencies", { key: ok.key });
   currencyCodes = ((await response.json()) as { data: { code: string }[] }).data.map((c) => c.code);
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(ok);
+  await rekey(bad);
 });
 
 const post = (key: string, body: unknown, headers?: Record<string, string>) =>

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
-import { api, createProduct, expectError, expectFailures, tenant } from "./helpers";
+import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /** Options, variants and variant pricing (API.md, Options and variants). */
 
@@ -30,9 +30,14 @@ const OPTIONS = [
   { name: "Colour", values: ["Red", "Blue"], display: "radio" },
 ];
 
-let main: { orgId: string; key: string };
+let main: Tenant;
 beforeAll(async () => {
   main = await tenant();
+});
+
+// A key per test: the api rate limit counts per key (helpers.ts rekey).
+beforeEach(async () => {
+  await rekey(main);
 });
 
 const tag = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();

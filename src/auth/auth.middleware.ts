@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Scope } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import { clientIp, takeRequest } from "../middleware/rate-limit";
 import { findActiveKey } from "./auth.repo";
 
 const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
@@ -9,7 +10,8 @@ const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
 /**
  * Authenticates `Authorization: Bearer <key>` and resolves the org the request acts on: the
  * key's only org, or the one named in Org-Id (which must be one of the key's). Routes that read
- * no org's data (reference data) pass `{ org: false }`.
+ * no org's data (reference data) pass `{ org: false }`. Then the key's rate limit is counted (a
+ * publishable key's per client IP too: every shopper's browser sends the same key).
  */
 export const authenticate = (options: { org: boolean } = { org: true }) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -41,7 +43,10 @@ export const authenticate = (options: { org: boolean } = { org: true }) =>
       allowedOrigins: row.allowedOrigins,
       orgId,
     });
+    const subject = row.type === "publishable" ? `${row.id}:${clientIp(c)}` : row.id;
+    const headers = await takeRequest(c, "api", subject);
     await next();
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   });
 
 /**
