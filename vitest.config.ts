@@ -46,6 +46,8 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      // The Worker logs a line per request (test/logs.test.ts checks them); keep them out of the report.
+      onConsoleLog: (log: string) => !log.includes('"event":"request"'),
     },
   };
 });

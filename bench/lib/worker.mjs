@@ -98,6 +98,10 @@ export async function startWorker({ bundleFile, bundleDir, persistDir, config, a
       resourcePersistencePath: persistDir,
       cf: false,
       logRequests: false,
+      // The Worker's line per request is written (its cost is measured) but not echoed here.
+      handleStructuredLogs: ({ level, message }) => {
+        if (!message.includes('"event":"request"')) process.stderr.write(`[worker ${level}] ${message}\n`);
+      },
       telemetry: { enabled: false },
     }),
   );

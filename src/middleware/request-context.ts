@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import { createDb, newDbStats } from "../db/client";
 import type { AppEnv } from "../env";
 import { newId } from "../lib/ids";
@@ -20,9 +21,40 @@ function openSession(c: Context<AppEnv>): D1DatabaseSession {
   return c.env.DB.withSession(reading ? "first-unconstrained" : "first-primary");
 }
 
+/** The route pattern that answered (`/v1/products/:id`), or null when none matched (404, 405). */
+function routeOf(c: Context<AppEnv>): string | null {
+  const last = matchedRoutes(c).at(-1);
+  return last && last.method !== "ALL" ? last.path : null;
+}
+
 /**
- * First in the chain: a request id, a metered D1 session, and the headers every response
- * carries (Request-Id, API-Version, and Server-Timing and D1-Bookmark when D1 was touched).
+ * One JSON line per request. Only ids, the route and counts: never a header, key, query, body or
+ * image. `duration_ms` is wall time as workerd reports it, which advances on I/O only.
+ */
+function logRequest(c: Context<AppEnv>, durationMs: number) {
+  const { dbStats } = c.var;
+  console.log(
+    JSON.stringify({
+      level: c.res.status >= 500 ? "error" : "info",
+      event: "request",
+      request_id: c.var.requestId,
+      method: c.req.method,
+      route: routeOf(c),
+      status: c.res.status,
+      duration_ms: Math.round(durationMs * 10) / 10,
+      org_id: c.var.auth?.orgId || null,
+      key_id: c.var.auth?.keyId ?? null,
+      rows_read: dbStats.rowsRead,
+      rows_written: dbStats.rowsWritten,
+      queries: dbStats.queries,
+      ...(c.res.headers.has("Idempotent-Replayed") ? { replayed: true } : {}),
+    }),
+  );
+}
+
+/**
+ * First in the chain: a request id, a metered D1 session, the headers every response carries
+ * (Request-Id, API-Version, and Server-Timing and D1-Bookmark when D1 was touched), and the log line.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const startedAt = performance.now();
@@ -42,11 +74,11 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   if (dbStats.queries > 0) {
     const bookmark = session?.getBookmark();
     if (bookmark) c.res.headers.set("D1-Bookmark", bookmark);
-    const total = performance.now() - startedAt;
     c.res.headers.append(
       "Server-Timing",
       `db;dur=${dbStats.durationMs.toFixed(1)};desc="rows_read=${dbStats.rowsRead} rows_written=${dbStats.rowsWritten} queries=${dbStats.queries}"`,
     );
-    c.res.headers.append("Server-Timing", `total;dur=${total.toFixed(1)}`);
+    c.res.headers.append("Server-Timing", `total;dur=${(performance.now() - startedAt).toFixed(1)}`);
   }
+  logRequest(c, performance.now() - startedAt);
 });
