@@ -57,6 +57,18 @@ describe("configuration", () => {
     // The documented default.
     expect(configured.RATE_LIMITER).toEqual({ limit: 100, period: 10 });
   });
+
+  it("documents 429 on every operation of the OpenAPI document but the health check", async () => {
+    const doc = (await (await api("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const undocumented = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => !("429" in operation.responses))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(undocumented).toEqual(["GET /health"]);
+  });
 });
 
 // Concurrent: the tests share their wait for a fresh window, and use keys and IPs of their own.

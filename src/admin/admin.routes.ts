@@ -27,7 +27,7 @@ export const createOrg = createRoute({
   },
   responses: {
     201: { description: "The org.", content: { "application/json": { schema: Org } } },
-    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found", "rate_limited"),
   },
 });
 
@@ -40,7 +40,7 @@ export const listOrgs = createRoute({
   summary: "List orgs",
   responses: {
     200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
-    ...errorResponses("unauthorized", "not_found"),
+    ...errorResponses("unauthorized", "not_found", "rate_limited"),
   },
 });
 
@@ -59,7 +59,7 @@ export const createApiKey = createRoute({
   },
   responses: {
     201: { description: "The key.", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found", "rate_limited"),
   },
 });
 
@@ -74,6 +74,6 @@ export const revokeApiKey = createRoute({
   request: { params: IdParam("API key id", "key_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK") },
   responses: {
     200: { description: "Revoked.", content: { "application/json": { schema: RevokedApiKey } } },
-    ...errorResponses("unauthorized", "not_found"),
+    ...errorResponses("unauthorized", "not_found", "rate_limited"),
   },
 });

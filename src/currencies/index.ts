@@ -27,7 +27,7 @@ const listCurrencies = createRoute({
     "The ISO 4217 codes a price may use, with their minor-unit exponents. Any valid key may read it.",
   responses: {
     200: { description: "Every currency.", content: { "application/json": { schema: CurrencyList } } },
-    ...errorResponses("unauthorized", "forbidden", "org_required", "unsupported_api_version"),
+    ...errorResponses("unauthorized", "forbidden", "org_required", "unsupported_api_version", "rate_limited"),
   },
 });
 

@@ -134,6 +134,6 @@ export const serveImage = createRoute({
     206: { description: "The requested range." },
     304: { description: "Not modified." },
     416: { description: "Range not satisfiable; `Content-Range: bytes */<size>`." },
-    ...errorResponses("not_found"),
+    ...errorResponses("not_found", "rate_limited"),
   },
 });

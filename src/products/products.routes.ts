@@ -26,7 +26,13 @@ export const ifMatch = z.object({
     .openapi({ description: 'Apply only at this version: `"<version>"`, a list, or `*`.' }),
 });
 
-export const authErrors = ["unauthorized", "forbidden", "org_required", "unsupported_api_version"] as const;
+export const authErrors = [
+  "unauthorized",
+  "forbidden",
+  "org_required",
+  "unsupported_api_version",
+  "rate_limited",
+] as const;
 const writeErrors = [
   ...authErrors,
   "invalid_data",

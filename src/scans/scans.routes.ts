@@ -48,6 +48,6 @@ export const publicScan = createRoute({
       description: "To the product's destination url.",
       headers: { Location: { schema: { type: "string" }, description: "destination.url" } },
     },
-    ...errorResponses("not_found"),
+    ...errorResponses("not_found", "rate_limited"),
   },
 });
