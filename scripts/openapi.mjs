@@ -6,11 +6,15 @@ import { pathToFileURL } from "node:url";
 
 const [bundle = "dist/index.js", out = "dist/openapi.json"] = process.argv.slice(2);
 const worker = (await import(pathToFileURL(bundle).href)).default;
+// The Worker logs a line per request; this one is not worth showing.
+const log = console.log;
+console.log = () => {};
 const response = await worker.fetch(
   new Request("http://localhost/openapi.json"),
   {},
   { waitUntil() {}, passThroughOnException() {} },
 );
+console.log = log;
 if (response.status !== 200)
   throw new Error(`/openapi.json answered ${response.status}: ${await response.text()}`);
 writeFileSync(out, await response.text());
