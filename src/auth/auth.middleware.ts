@@ -22,14 +22,15 @@ export const authenticate = (options: { org: boolean } = { org: true }) =>
     const row = await findActiveKey(c.var.db, await sha256Hex(key));
     if (!row) throw new ApiError("unauthorized");
 
+    // An Org-Id the key lacks is 403 on every route, those that read no org's data included.
     const requestedOrg = c.req.header("Org-Id")?.trim();
+    if (requestedOrg && !row.orgIds.includes(requestedOrg)) {
+      throw new ApiError("forbidden", { message: "This key does not work for the org named in Org-Id." });
+    }
     let orgId = "";
     if (!options.org) {
       // no org is read: leave orgId empty
     } else if (requestedOrg) {
-      if (!row.orgIds.includes(requestedOrg)) {
-        throw new ApiError("forbidden", { message: "This key does not work for the org named in Org-Id." });
-      }
       orgId = requestedOrg;
     } else if (row.orgIds.length === 1 && row.orgIds[0]) {
       orgId = row.orgIds[0];
