@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { ApiError, invalidData } from "../lib/errors";
 import { readAtMost } from "../lib/read-at-most";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -22,8 +22,32 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
 }
 
 /**
+ * Where the body has a `__proto__` key. JSON.parse keeps one as an ordinary key, but any copy of
+ * the object (as validation makes) turns it into the copy's prototype: the key would vanish, or
+ * worse. So it is refused, wherever it is. Iterative: a body may nest thousands of levels deep.
+ */
+function protoKeyPaths(value: unknown): string[] {
+  const found: string[] = [];
+  const pending: [unknown, string][] = [[value, ""]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, path] = next;
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => pending.push([item, `${path}[${index}]`]));
+    } else if (typeof node === "object" && node !== null) {
+      for (const [key, item] of Object.entries(node)) {
+        const field = path === "" ? key : `${path}.${key}`;
+        if (key === "__proto__") found.push(field);
+        else pending.push([item, field]);
+      }
+    }
+  }
+  return found;
+}
+
+/**
  * Reads a JSON body the one way every write route does: media type (415), size (413, counted
- * while streaming, not trusted from Content-Length), UTF-8 and syntax (400 invalid_json). Read-only
+ * while streaming, not trusted from Content-Length), UTF-8 and syntax (400 invalid_json), no
+ * `__proto__` keys (400 invalid_data). Read-only
  * top-level fields are dropped so that a client can send back what it read. The route's
  * validator then reads the cleaned body.
  */
@@ -41,6 +65,10 @@ export function jsonBody(options: { mediaTypes?: string[]; ignoreFields?: readon
       value = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
     } catch {
       throw new ApiError("invalid_json");
+    }
+    const protoKeys = protoKeyPaths(value);
+    if (protoKeys.length > 0) {
+      throw invalidData(protoKeys.map((field) => ({ field, message: "A key may not be named '__proto__'." })));
     }
     if (options.ignoreFields && typeof value === "object" && value !== null && !Array.isArray(value)) {
       const body = value as Record<string, unknown>;

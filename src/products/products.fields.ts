@@ -77,8 +77,9 @@ export async function fieldsOrThrow(
   if ("failures" in result) throw invalidData(result.failures);
   // A variant's images are the product's own.
   const imageIds = new Set(current ? storedImages(current).map((image) => image.id) : []);
+  // Failures name indexes of the lists as sent, before deduplication.
   const imageFailures = result.fields.variants.flatMap((variant, index) =>
-    variant.image_ids.flatMap((imageId, imageIndex) =>
+    (input.variants?.[index]?.image_ids ?? variant.image_ids).flatMap((imageId, imageIndex) =>
       imageIds.has(imageId)
         ? []
         : [
@@ -92,7 +93,7 @@ export async function fieldsOrThrow(
   if (imageFailures.length > 0) throw invalidData(imageFailures);
   const related = result.fields.related_product_ids;
   const missing = new Set(await repo.missingProducts(c.var.db, c.var.auth.orgId, related));
-  const failures = related.flatMap((relatedId, index) => {
+  const failures = (input.related_product_ids ?? related).flatMap((relatedId, index) => {
     const field = `related_product_ids[${index}]`;
     if (relatedId === productId) return [{ field, message: "A product cannot be related to itself." }];
     if (missing.has(relatedId)) return [{ field, message: `No product '${relatedId}' in this org.` }];

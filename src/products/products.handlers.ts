@@ -165,20 +165,14 @@ async function updateFromCurrent(
   return c.json({ ...toProduct(row, originOf(c)), ...stage.report() }, 200, productHeaders(row));
 }
 
-/** PUT: one conditional UPDATE (If-Match as sent), never a read-then-write; with image_urls, see updateFromCurrent. */
+/**
+ * PUT: through the current product, as a PATCH, since what is written depends on it (variant ids,
+ * fetched images, whether shippable and default_currency follow their defaults).
+ */
 export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const input = c.req.valid("json");
-  // Fetched images, and variants (their ids and images), depend on the current product.
-  if (input.image_urls?.length || input.variants.length > 0) return updateFromCurrent(c, id, () => input);
-  const { fields } = await fieldsOrThrow(c, input, id);
-  const result = await repo.updateProduct(
-    c.var.db,
-    updateValues(c, id, fields),
-    parseIfMatch(c.req.header("If-Match")),
-  );
-  const row = rowOrThrow(id, result);
-  return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
+  return updateFromCurrent(c, id, () => input);
 };
 
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {

@@ -17,8 +17,8 @@ export type Price = {
 
 /**
  * The writable fields of a product as stored in `products.data`: validated and normalised.
- * `shippable` and `default_currency` are kept only when the client set them; otherwise they
- * follow `type` and `prices` (so a later patch of those moves the defaults with them).
+ * `shippable` and `default_currency` are kept only when the client set them (see keepsDefault);
+ * otherwise they follow `type` and `prices` (so a later patch of those moves them along).
  */
 export type ProductFields = Omit<
   ProductInput,
@@ -57,9 +57,18 @@ export type Localization = {
 export type ProductRow = typeof products.$inferSelect;
 
 /** Applies the rules that span fields; returns the stored fields or the failures. */
+/**
+ * Whether a sent `shippable` or `default_currency` stays unset, following its default: when it was
+ * not sent, or when the product being updated followed the default and the value sent is the
+ * default (a client sending back what it read changes nothing; the field keeps following it).
+ */
+function keepsDefault<T>(sent: T | undefined, byDefault: T | undefined, followedDefault: boolean) {
+  return sent === undefined || (followedDefault && sent === byDefault);
+}
+
 export function resolveProductFields(
   input: ProductInput,
-  previous?: Pick<ProductFields, "variants">,
+  previous?: Pick<ProductFields, "variants" | "shippable" | "default_currency">,
 ): { fields: ProductFields } | { failures: Failure[] } {
   const failures: Failure[] = [];
 
@@ -186,8 +195,20 @@ export function resolveProductFields(
       ...rest,
       ...own,
       localizations,
-      ...(shippable === undefined ? {} : { shippable }),
-      ...(defaultCurrency === undefined ? {} : { default_currency: defaultCurrency }),
+      ...(keepsDefault(
+        shippable,
+        input.type === "physical",
+        previous !== undefined && previous.shippable === undefined,
+      )
+        ? {}
+        : { shippable }),
+      ...(keepsDefault(
+        defaultCurrency,
+        prices[0]?.currency,
+        previous !== undefined && previous.default_currency === undefined,
+      )
+        ? {}
+        : { default_currency: defaultCurrency }),
       gtin: input.gtin === null ? null : (normalizeGtin(input.gtin) as { gtin: string }).gtin,
       prices,
       tags: [...new Set(input.tags)],
@@ -230,14 +251,26 @@ function resolveVariants(
         });
       }
     });
-    for (const [locale, localization] of Object.entries(option.localizations)) {
+    // Keyed by canonical locale, as the product's localizations are.
+    const localizations: typeof option.localizations = {};
+    for (const [key, localization] of Object.entries(option.localizations)) {
+      const locale = canonicalLocale(key);
+      const field = `options[${index}].localizations.${key}`;
+      if (locale === undefined) {
+        failures.push({ field, message: "Not a BCP 47 language tag." });
+      } else if (Object.hasOwn(localizations, locale)) {
+        failures.push({ field, message: `Another key is also the locale ${locale}.` });
+      } else {
+        localizations[locale] = localization;
+      }
       if (localization.values.length !== option.values.length) {
         failures.push({
-          field: `options[${index}].localizations.${locale}.values`,
+          field: `${field}.values`,
           message: `Must translate the ${option.values.length} values in order.`,
         });
       }
     }
+    option.localizations = localizations;
   });
   if (input.variants.length > 0 && names.length === 0) {
     failures.push({ field: "variants", message: "Variants need options to tell them apart." });
