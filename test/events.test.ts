@@ -366,6 +366,27 @@ describe("deliveries", () => {
     expect(await received(name, () => true)).toHaveLength(8);
   }, 40_000);
 
+  it("leave no backlog behind: more events than a dispatch takes at once are all dispatched", async () => {
+    const shop = await tenant();
+    await createEndpoint(shop.key, `${RECEIVER}/hooks/ok/${hookName()}`);
+    const product = await createProduct<{ id: string }>(shop.key, { name: "Busy" });
+    // 150 changes straight into D1 (no request, so no dispatch): a backlog only the cron finds.
+    const rename = env.DB.prepare(
+      "UPDATE products SET data = json_set(data, '$.name', ?), version = version + 1 WHERE id = ?",
+    );
+    await env.DB.batch(Array.from({ length: 150 }, (_, index) => rename.bind(`Busy ${index}`, product.id)));
+    const pending = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM events WHERE org_id = ? AND dispatched_at IS NULL")
+        .bind(shop.orgId)
+        .first<number>("n");
+    expect(await pending()).toBeGreaterThanOrEqual(150);
+    await sweep(env, Date.now() + 2 * 60 * 1000);
+    for (let waited = 0; (await pending()) !== 0 && waited < 15_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await pending()).toBe(0);
+  }, 30_000);
+
   it("are sent by the cron when the dispatch after the write was lost", async () => {
     const shop = await tenant();
     const name = hookName();

@@ -1,6 +1,16 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { api, BASE, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
+import {
+  admin,
+  api,
+  BASE,
+  createProduct,
+  expectError,
+  expectFailures,
+  rekey,
+  type Tenant,
+  tenant,
+} from "./helpers";
 
 interface Price {
   currency: string;
@@ -561,5 +571,74 @@ describe("GET /v1/currencies", () => {
   });
   it("needs a key", async () => {
     await expectError(await api("/v1/currencies"), 401, "unauthorized");
+  });
+});
+
+describe("what JSON allows but no field may hold", () => {
+  const raw = (text: string, method = "POST", path = "/v1/products", type = "application/json") =>
+    api(path, { method, key: ok.key, body: text, headers: { "Content-Type": type } });
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+
+  it("refuses nesting past 32 levels at the path where it goes too deep, even in a merge patch", async () => {
+    // 31 levels in props, 32 with the body: within the JSON limit, so props' own rule answers.
+    const within = await expectFailures(await raw(`{"name":"Deep","props":${nested(31)}}`), ["props"]);
+    expect(within.failures?.[0]?.message).not.toMatch(/Nested deeper/);
+    // The 33rd level is the object at props.a.a…a (31 times).
+    const past = await expectFailures(await raw(`{"name":"Deep","props":${nested(32)}}`), [
+      `props${".a".repeat(31)}`,
+    ]);
+    expect(past.failures?.[0]?.message).toBe("Nested deeper than 32 levels.");
+    const product = await createProduct(ok.key);
+    const patch = await raw(
+      nested(10_000),
+      "PATCH",
+      `/v1/products/${product.id}`,
+      "application/merge-patch+json",
+    );
+    await expectError(patch, 400, "invalid_data");
+  });
+
+  it("refuses numbers beyond a double instead of storing them as null", async () => {
+    await expectFailures(await raw('{"name":"Huge","description":1e400}'), ["description"]);
+    await expectFailures(
+      await raw('{"name":"Huge","prices":[{"currency":"EUR","amount":100,"compare_at_amount":-1e400}]}'),
+      ["prices[0].compare_at_amount"],
+    );
+    // The largest double is a number like any other: too big for an amount, so that rule answers.
+    const max = await expectFailures(
+      await raw('{"name":"Huge","prices":[{"currency":"EUR","amount":1.7976931348623157e308}]}'),
+      ["prices[0].amount"],
+    );
+    expect(max.failures?.[0]?.message).not.toMatch(/64-bit/);
+  });
+
+  it("refuses text with an unpaired surrogate, in values and keys, and keeps NUL and paired ones", async () => {
+    await expectFailures(await raw('{"name":"lone \\ud800 high"}'), ["name"]);
+    await expectFailures(await raw('{"name":"W","props":{"k\\udfff":1}}'), ["props.k\udfff"]);
+    await expectFailures(await admin("/orgs", { method: "POST", body: '{"name":"\\udc00"}' }), ["name"]);
+    const kept = await createProduct(ok.key, { name: "nul\u0000 and 😀 (\ud83d\ude00)" });
+    expect(kept.name).toBe("nul\u0000 and 😀 (😀)");
+  });
+
+  it("matches an If-Match list of any length against the version", async () => {
+    const product = await createProduct(ok.key);
+    const tags = (versions: number[]) => versions.map((version) => `"${version}"`).join(", ");
+    const others = Array.from({ length: 150 }, (_, index) => index + 100);
+    const body = JSON.stringify({ description: "listed" });
+    const send = (ifMatch: string) =>
+      api(`/v1/products/${product.id}`, {
+        method: "PATCH",
+        key: ok.key,
+        body,
+        headers: { "Content-Type": "application/merge-patch+json", "If-Match": ifMatch },
+      });
+    await expectError(await send(tags(others)), 412, "precondition_failure");
+    expect((await send(tags([...others, product.version]))).status).toBe(200);
+    const remove = await api(`/v1/products/${product.id}`, {
+      method: "DELETE",
+      key: ok.key,
+      headers: { "If-Match": tags([...others, product.version + 1]) },
+    });
+    expect(remove.status).toBe(200);
   });
 });

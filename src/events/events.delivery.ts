@@ -16,7 +16,8 @@ export type EventMessage =
 /** Attempts per delivery: the first and 7 retries (`max_retries` in wrangler.toml). */
 export const MAX_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
-const DISPATCH_BATCH = 100;
+/** Events a dispatch takes at once; marking them binds their ids and the time (D1 binds at most 100). */
+const DISPATCH_BATCH = 99;
 
 /** Seconds before retry `attempts` (1-based attempts made so far): base, 2 × base, 4 × base, … */
 export const retryDelay = (attempts: number, base: number) => Math.min(base * 2 ** (attempts - 1), 43_200);

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { ApiError, invalidData } from "../lib/errors";
+import { ApiError, type Failure, invalidData } from "../lib/errors";
 import { readAtMost } from "../lib/read-at-most";
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -21,33 +21,46 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
   return body;
 }
 
+/** How deep a JSON body may nest: far more than any field needs (props: 5 levels). */
+export const MAX_JSON_DEPTH = 32;
+
 /**
- * Where the body has a `__proto__` key. JSON.parse keeps one as an ordinary key, but any copy of
- * the object (as validation makes) turns it into the copy's prototype: the key would vanish, or
- * worse. So it is refused, wherever it is. Iterative: a body may nest thousands of levels deep.
+ * What JSON.parse lets through that no field may hold, by path: `__proto__` keys (any copy of the
+ * object, as validation makes, turns one into the copy's prototype: the key would vanish, or
+ * worse), numbers beyond a double (1e400 parses as Infinity, which JSON cannot say back), text
+ * with unpaired surrogates (not Unicode: D1 would store U+FFFD), and nesting past MAX_JSON_DEPTH.
+ * Iterative, so a body nested 10,000 levels deep is refused rather than overflowing a stack.
  */
-function protoKeyPaths(value: unknown): string[] {
-  const found: string[] = [];
-  const pending: [unknown, string][] = [[value, ""]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [node, path] = next;
-    if (Array.isArray(node)) {
-      node.forEach((item, index) => pending.push([item, `${path}[${index}]`]));
+function unsafeJson(value: unknown): Failure[] {
+  const failures: Failure[] = [];
+  const pending: [unknown, string, number][] = [[value, "", 0]];
+  for (let next = pending.pop(); next && failures.length < 50; next = pending.pop()) {
+    const [node, path, depth] = next;
+    const field = path === "" ? "body" : path;
+    if (typeof node === "number" && !Number.isFinite(node)) {
+      failures.push({ field, message: "Must be a number a 64-bit float can hold." });
+    } else if (typeof node === "string" && !node.isWellFormed()) {
+      failures.push({ field, message: "Must be Unicode text: it has an unpaired surrogate." });
+    } else if (typeof node === "object" && node !== null && depth >= MAX_JSON_DEPTH) {
+      failures.push({ field, message: `Nested deeper than ${MAX_JSON_DEPTH} levels.` });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => pending.push([item, `${path}[${index}]`, depth + 1]));
     } else if (typeof node === "object" && node !== null) {
       for (const [key, item] of Object.entries(node)) {
-        const field = path === "" ? key : `${path}.${key}`;
-        if (key === "__proto__") found.push(field);
-        else pending.push([item, field]);
+        const at = path === "" ? key : `${path}.${key}`;
+        if (key === "__proto__") failures.push({ field: at, message: "A key may not be named '__proto__'." });
+        else if (!key.isWellFormed()) failures.push({ field: at, message: "A key must be Unicode text." });
+        else pending.push([item, at, depth + 1]);
       }
     }
   }
-  return found;
+  return failures;
 }
 
 /**
  * Reads a JSON body the one way every write route does: media type (415), size (413, counted
- * while streaming, not trusted from Content-Length), UTF-8 and syntax (400 invalid_json), no
- * `__proto__` keys (400 invalid_data). Read-only
+ * while streaming, not trusted from Content-Length), UTF-8 and syntax (400 invalid_json), then
+ * what JSON allows but no field may hold (unsafeJson: 400 invalid_data). Read-only
  * top-level fields are dropped so that a client can send back what it read. The route's
  * validator then reads the cleaned body.
  */
@@ -66,10 +79,8 @@ export function jsonBody(options: { mediaTypes?: string[]; ignoreFields?: readon
     } catch {
       throw new ApiError("invalid_json");
     }
-    const protoKeys = protoKeyPaths(value);
-    if (protoKeys.length > 0) {
-      throw invalidData(protoKeys.map((field) => ({ field, message: "A key may not be named '__proto__'." })));
-    }
+    const unsafe = unsafeJson(value);
+    if (unsafe.length > 0) throw invalidData(unsafe);
     if (options.ignoreFields && typeof value === "object" && value !== null && !Array.isArray(value)) {
       const body = value as Record<string, unknown>;
       for (const field of options.ignoreFields) delete body[field];

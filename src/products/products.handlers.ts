@@ -100,7 +100,7 @@ export async function currentProduct(c: Context<AppEnv>, id: string): Promise<Pr
   return product;
 }
 
-const WRITE_ATTEMPTS = 20;
+const WRITE_ATTEMPTS = 50;
 /** How often a create picks a generated slug again after a concurrent create took it. */
 const SLUG_ATTEMPTS = 6;
 /** Tries 2 to 4 of a create number its generated slugs; later ones make them unique by the id. */
@@ -108,25 +108,32 @@ const SLUG_NUMBER_ATTEMPTS = 4;
 
 /**
  * A write derived from the product's current version (a merge patch, an image change), which
- * `write` applies only while that version is current and answers undefined otherwise. Without
- * If-Match it runs again on the newer version, so no concurrent change is lost; with it, a lost
- * race is 412.
+ * `write` applies only while that version is current and answers undefined otherwise. With
+ * If-Match a lost race is 412. Without, it runs again on the newer version, so no concurrent
+ * change is lost, after a random pause that grows with each loss (so that racing writers spread
+ * out); after WRITE_ATTEMPTS losses it is 429 with Retry-After, never a 412 no If-Match asked for.
  */
 export async function onCurrentProduct(
   c: Context<AppEnv>,
   id: string,
   write: (current: ProductRow) => Promise<ProductRow | undefined>,
 ): Promise<ProductRow> {
-  const conditional = c.req.header("If-Match") !== undefined;
-  for (let attempt = 1; ; attempt++) {
+  if (c.req.header("If-Match") !== undefined) {
     const written = await write(await currentProduct(c, id));
     if (written) return written;
-    if (conditional || attempt >= WRITE_ATTEMPTS) {
-      const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
-      if (!product) throw notFound(id);
-      throw preconditionFailed(product.version);
-    }
+    const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+    if (!product) throw notFound(id);
+    throw preconditionFailed(product.version);
   }
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    const written = await write(await currentProduct(c, id));
+    if (written) return written;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)));
+  }
+  throw new ApiError("rate_limited", {
+    message: `This product changed under ${WRITE_ATTEMPTS} attempts in a row: too many concurrent writes. Retry.`,
+    headers: { "Retry-After": "1" },
+  });
 }
 
 const updateValues = (c: Context<AppEnv>, id: string, fields: ProductFields) => ({

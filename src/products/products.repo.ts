@@ -183,9 +183,10 @@ export async function findProduct(db: Database, orgId: string, id: string): Prom
 }
 
 function versionFilter(condition: VersionCondition) {
-  return condition === undefined || condition === "any"
-    ? undefined
-    : inArray(products.version, condition.versions);
+  if (condition === undefined || condition === "any") return undefined;
+  if (condition.versions.length === 1) return eq(products.version, condition.versions[0] as number);
+  // An If-Match list binds one parameter, however long (D1 binds at most 100 a statement).
+  return sql`${products.version} IN (SELECT value FROM json_each(${JSON.stringify(condition.versions)}))`;
 }
 
 const satisfies = (condition: VersionCondition, version: number) =>
