@@ -44,7 +44,7 @@ function unsafeJson(value: unknown): Failure[] {
     } else if (typeof node === "object" && node !== null && depth >= MAX_JSON_DEPTH) {
       failures.push({ field, message: `Nested deeper than ${MAX_JSON_DEPTH} levels.` });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => pending.push([item, `${path}[${index}]`, depth + 1]));
+      for (const [index, item] of node.entries()) pending.push([item, `${path}[${index}]`, depth + 1]);
     } else if (typeof node === "object" && node !== null) {
       for (const [key, item] of Object.entries(node)) {
         const at = path === "" ? key : `${path}.${key}`;
