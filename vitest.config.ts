@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 import { imageOrigin } from "./test/image-origin.ts";
 
+/** The admin limit in tests (see ADMIN_RATE_LIMIT below). */
+const ADMIN_LIMIT = { limit: 1000, period: 10 as const };
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
@@ -31,9 +34,9 @@ export default defineConfig(async () => {
             }),
             // The fixtures (orgs, keys) of every test are made through the admin API, so its limit is
             // raised here; the api and public limits are wrangler.toml's.
-            ADMIN_RATE_LIMIT: "1000/10",
+            ADMIN_RATE_LIMIT: `${ADMIN_LIMIT.limit}/${ADMIN_LIMIT.period}`,
           },
-          ratelimits: { ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 1000, period: 10 } } },
+          ratelimits: { ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: ADMIN_LIMIT } },
           // Every outbound fetch of the Worker goes to a stub in this process, never the network.
           outboundService: imageOrigin,
         },

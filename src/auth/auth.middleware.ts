@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Scope } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
-import { clientIp, takeRequest } from "../middleware/rate-limit";
+import { clientIp, limited } from "../middleware/rate-limit";
 import { findActiveKey } from "./auth.repo";
 
 const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
@@ -44,10 +44,7 @@ export const authenticate = (options: { org: boolean } = { org: true }) =>
       allowedOrigins: row.allowedOrigins,
       orgId,
     });
-    const subject = row.type === "publishable" ? `${row.id}:${clientIp(c)}` : row.id;
-    const headers = await takeRequest(c, "api", subject);
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    await limited(c, "api", row.type === "publishable" ? `${row.id}:${clientIp(c)}` : row.id, next);
   });
 
 /**

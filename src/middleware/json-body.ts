@@ -41,11 +41,13 @@ function unsafeJson(value: unknown): Failure[] {
       failures.push({ field, message: "Must be a number a 64-bit float can hold." });
     } else if (typeof node === "string" && !node.isWellFormed()) {
       failures.push({ field, message: "Must be Unicode text: it has an unpaired surrogate." });
-    } else if (typeof node === "object" && node !== null && depth >= MAX_JSON_DEPTH) {
+    } else if (typeof node !== "object" || node === null) {
+      // a boolean, null, a finite number or well-formed text: nothing to refuse
+    } else if (depth >= MAX_JSON_DEPTH) {
       failures.push({ field, message: `Nested deeper than ${MAX_JSON_DEPTH} levels.` });
     } else if (Array.isArray(node)) {
       for (const [index, item] of node.entries()) pending.push([item, `${path}[${index}]`, depth + 1]);
-    } else if (typeof node === "object" && node !== null) {
+    } else {
       for (const [key, item] of Object.entries(node)) {
         const at = path === "" ? key : `${path}.${key}`;
         if (key === "__proto__") failures.push({ field: at, message: "A key may not be named '__proto__'." });

@@ -35,7 +35,7 @@ export const clientIp = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP")
  * Counts one request against `subject`'s limit: 429 rate_limited with Retry-After when it is spent.
  * Returns the RateLimit-* headers for the response.
  */
-export async function takeRequest(c: Context<AppEnv>, limiter: Limiter, subject: string) {
+async function takeRequest(c: Context<AppEnv>, limiter: Limiter, subject: string) {
   const { binding, setting } = LIMITERS[limiter];
   const { limit, period } = rateLimitSetting(c.env[setting]);
   const now = Date.now();
@@ -68,10 +68,18 @@ export async function takeRequest(c: Context<AppEnv>, limiter: Limiter, subject:
   };
 }
 
+/** Counts the request against `subject`'s limit, runs `next`, and puts the RateLimit-* headers on its response. */
+export async function limited(
+  c: Context<AppEnv>,
+  limiter: Limiter,
+  subject: string,
+  next: () => Promise<void>,
+) {
+  const headers = await takeRequest(c, limiter, subject);
+  await next();
+  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+}
+
 /** Middleware form, for the routes with no api key: the limiter counts per `subject(c)`. */
 export const rateLimit = (limiter: Limiter, subject: (c: Context<AppEnv>) => string) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const headers = await takeRequest(c, limiter, subject(c));
-    await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-  });
+  createMiddleware<AppEnv>((c, next) => limited(c, limiter, subject(c), next));

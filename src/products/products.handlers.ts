@@ -118,22 +118,23 @@ export async function onCurrentProduct(
   id: string,
   write: (current: ProductRow) => Promise<ProductRow | undefined>,
 ): Promise<ProductRow> {
-  if (c.req.header("If-Match") !== undefined) {
+  const conditional = c.req.header("If-Match") !== undefined;
+  for (let attempt = 1; ; attempt++) {
     const written = await write(await currentProduct(c, id));
     if (written) return written;
-    const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
-    if (!product) throw notFound(id);
-    throw preconditionFailed(product.version);
-  }
-  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-    const written = await write(await currentProduct(c, id));
-    if (written) return written;
+    if (conditional) {
+      const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+      if (!product) throw notFound(id);
+      throw preconditionFailed(product.version);
+    }
+    if (attempt >= WRITE_ATTEMPTS) {
+      throw new ApiError("rate_limited", {
+        message: `This product changed under ${WRITE_ATTEMPTS} attempts in a row: too many concurrent writes. Retry.`,
+        headers: { "Retry-After": "1" },
+      });
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 6)));
   }
-  throw new ApiError("rate_limited", {
-    message: `This product changed under ${WRITE_ATTEMPTS} attempts in a row: too many concurrent writes. Retry.`,
-    headers: { "Retry-After": "1" },
-  });
 }
 
 const updateValues = (c: Context<AppEnv>, id: string, fields: ProductFields) => ({

@@ -56,7 +56,6 @@ export type Localization = {
 
 export type ProductRow = typeof products.$inferSelect;
 
-/** Applies the rules that span fields; returns the stored fields or the failures. */
 /**
  * Whether a sent `shippable` or `default_currency` stays unset, following its default: when it was
  * not sent, or when the product being updated followed the default and the value sent is the
@@ -66,6 +65,7 @@ function keepsDefault<T>(sent: T | undefined, byDefault: T | undefined, followed
   return sent === undefined || (followedDefault && sent === byDefault);
 }
 
+/** Applies the rules that span fields; returns the stored fields or the failures. */
 export function resolveProductFields(
   input: ProductInput,
   previous?: Pick<ProductFields, "variants" | "shippable" | "default_currency">,
@@ -190,23 +190,17 @@ export function resolveProductFields(
 
   if (failures.length > 0) return { failures };
   const { shippable, default_currency: _, image_urls: __, ...rest } = input;
+  const followsDefault = (field: "shippable" | "default_currency") =>
+    previous !== undefined && previous[field] === undefined;
   return {
     fields: {
       ...rest,
       ...own,
       localizations,
-      ...(keepsDefault(
-        shippable,
-        input.type === "physical",
-        previous !== undefined && previous.shippable === undefined,
-      )
+      ...(keepsDefault(shippable, input.type === "physical", followsDefault("shippable"))
         ? {}
         : { shippable }),
-      ...(keepsDefault(
-        defaultCurrency,
-        prices[0]?.currency,
-        previous !== undefined && previous.default_currency === undefined,
-      )
+      ...(keepsDefault(defaultCurrency, prices[0]?.currency, followsDefault("default_currency"))
         ? {}
         : { default_currency: defaultCurrency }),
       gtin: input.gtin === null ? null : (normalizeGtin(input.gtin) as { gtin: string }).gtin,
