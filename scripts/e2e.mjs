@@ -108,11 +108,15 @@ try {
   });
 
   await check("loads a product image from /images through CORS-checked origins", async () => {
+    // Every image must have finished (loaded or failed) before the sizes say anything: waiting
+    // for the first one only raced the others on a busy machine (CI once read [320,240],[0,0],[0,0]).
     await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll("#products img")].some((img) => img.complete && img.naturalWidth > 0),
+      () => {
+        const images = [...document.querySelectorAll("#products img")];
+        return images.length > 0 && images.every((img) => img.complete);
+      },
       undefined,
-      { timeout: 10_000 },
+      { timeout: 15_000 },
     );
     const sizes = await page
       .locator("#products img")
