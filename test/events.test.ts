@@ -14,7 +14,13 @@ type Event = {
     changed_fields?: string[];
   };
 };
-type Delivery = { event_id: string; attempt: number; status_code: number | null; outcome: string };
+type Delivery = {
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  outcome: string;
+  duration_ms: number;
+};
 type Hook = { headers: Record<string, string>; body: string; status: number; at: number };
 
 const RECEIVER = "http://allowed.test:8080";
@@ -350,6 +356,23 @@ describe("deliveries", () => {
       [1, 500, "http_status"],
     ]);
   });
+
+  it("are retried after no answer within 10 s, logged as a timeout", async () => {
+    const shop = await tenant();
+    const name = hookName();
+    const endpoint = await createEndpoint(shop.key, `${RECEIVER}/hooks/slow/${name}`);
+    await createProduct(shop.key, { name: "Slow receiver" });
+    const log = await deliveriesOf(shop.key, endpoint.id, (rows) => rows.length >= 2);
+    expect(log.map((row) => [row.attempt, row.status_code, row.outcome])).toEqual([
+      [2, 200, "ok"],
+      [1, null, "timeout"],
+    ]);
+    // Given up on at 10 s, not when the receiver finally answered at 11 s.
+    expect(log[1]?.duration_ms).toBeGreaterThanOrEqual(10_000);
+    expect(log[1]?.duration_ms).toBeLessThan(11_000);
+    const hooks = await received(name, (got) => got.length >= 2);
+    expect(hooks[0]?.headers["webhook-id"]).toBe(hooks[1]?.headers["webhook-id"]);
+  }, 40_000);
 
   it("end in the dead-letter queue after 8 failed attempts", async () => {
     const shop = await tenant();

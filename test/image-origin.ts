@@ -115,7 +115,8 @@ async function respond(url: URL): Promise<Response> {
 
 /**
  * Webhook receivers: `/hooks/<behaviour>/<name>` answers `ok` 200, `flaky` 500 then 200, `down`
- * always 500; every POST is kept, and `GET /__hooks/<name>` lists them (headers, body, status).
+ * always 500, `slow` 200 but the first time only after 11 s (past the Worker's 10 s); every POST is
+ * kept, and `GET /__hooks/<name>` lists them (headers, body, status).
  */
 const hooks = new Map<
   string,
@@ -124,7 +125,7 @@ const hooks = new Map<
 
 async function receiveHook(request: Request, behaviour: string, name: string): Promise<Response> {
   const received = hooks.get(name) ?? [];
-  const status = behaviour === "ok" || (behaviour === "flaky" && received.length > 0) ? 200 : 500;
+  const status = behaviour === "down" || (behaviour === "flaky" && received.length === 0) ? 500 : 200;
   received.push({
     headers: Object.fromEntries(request.headers),
     body: await request.text(),
@@ -132,6 +133,7 @@ async function receiveHook(request: Request, behaviour: string, name: string): P
     at: Date.now(),
   });
   hooks.set(name, received);
+  if (behaviour === "slow" && received.length === 1) await sleep(11_000);
   return new Response(status === 200 ? "thanks" : "broken", { status });
 }
 
@@ -140,7 +142,7 @@ export async function imageOrigin(request: Request): Promise<Response> {
   if (url.pathname === "/__log") {
     return Response.json({ requests, max_in_flight: Object.fromEntries(maxInFlight) });
   }
-  const hook = /^\/hooks\/(ok|flaky|down)\/([\w-]+)$/.exec(url.pathname);
+  const hook = /^\/hooks\/(ok|flaky|down|slow)\/([\w-]+)$/.exec(url.pathname);
   if (hook?.[1] && hook[2] && request.method === "POST") return receiveHook(request, hook[1], hook[2]);
   const seen = /^\/__hooks\/([\w-]+)$/.exec(url.pathname);
   if (seen?.[1]) return Response.json(hooks.get(seen[1]) ?? []);
