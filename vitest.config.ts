@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 import { imageOrigin } from "./test/image-origin.ts";
 
-/** The admin limit in tests (see ADMIN_RATE_LIMIT below). */
-const ADMIN_LIMIT = { limit: 1000, period: 10 as const };
+/** The admin and failed-authentication limits in tests (see ADMIN_RATE_LIMIT below). */
+const PER_IP_LIMIT = { limit: 1000, period: 10 as const };
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -30,13 +30,19 @@ export default defineConfig(async () => {
                 RATE_LIMIT: wrangler.vars.RATE_LIMIT,
                 ADMIN_RATE_LIMIT: wrangler.vars.ADMIN_RATE_LIMIT,
                 PUBLIC_RATE_LIMIT: wrangler.vars.PUBLIC_RATE_LIMIT,
+                AUTH_FAILURE_RATE_LIMIT: wrangler.vars.AUTH_FAILURE_RATE_LIMIT,
               },
             }),
-            // The fixtures (orgs, keys) of every test are made through the admin API, so its limit is
-            // raised here; the api and public limits are wrangler.toml's.
-            ADMIN_RATE_LIMIT: `${ADMIN_LIMIT.limit}/${ADMIN_LIMIT.period}`,
+            // Every test's requests come from one client IP. Its fixtures (orgs, keys) are made
+            // through the admin API, and the auth tests of all files fail on purpose, so these two
+            // per-IP limits are raised here; the api and public limits are wrangler.toml's.
+            ADMIN_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
+            AUTH_FAILURE_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
           },
-          ratelimits: { ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: ADMIN_LIMIT } },
+          ratelimits: {
+            ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: PER_IP_LIMIT },
+            AUTH_FAILURE_RATE_LIMITER: { namespace_id: "1004", simple: PER_IP_LIMIT },
+          },
           // Every outbound fetch of the Worker goes to a stub in this process, never the network.
           outboundService: imageOrigin,
         },

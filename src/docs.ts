@@ -83,8 +83,10 @@ after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Every attempt 
 Each API key may make **100 requests per 10 seconds** (a publishable key: per key and client IP, as
 every shopper's browser sends it). The admin API allows 60 requests a minute per client IP, counted
 before the token is checked; the keyless \`/images\` and \`/s\` routes 1 000 per 10 seconds per client IP
-together. These are the defaults; an operator sets them in \`wrangler.toml\`. Counting is per Cloudflare
-location.
+together. A request to \`/v1\` whose key is missing, malformed, unknown or revoked counts against its
+client IP: 100 such failures per 10 seconds, and past that the IP's requests with any key are
+refused until the window ends. These are the defaults; an operator sets them in \`wrangler.toml\`.
+Counting is per Cloudflare location.
 
 Responses of a limited route carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` (an estimate:
 exact with one isolate, an upper bound with several) and \`RateLimit-Reset\` (seconds until the
@@ -94,7 +96,7 @@ work and is never stored under an \`Idempotency-Key\`, so retry it with the same
 ## Limits
 | what | limit |
 |---|---|
-| requests | per key 100 / 10 s; admin 60 / min per IP; \`/images\` and \`/s\` 1 000 / 10 s per IP: \`429 rate_limited\` |
+| requests | per key 100 / 10 s; admin 60 / min per IP; \`/images\` and \`/s\` 1 000 / 10 s per IP; failed authentications 100 / 10 s per IP: \`429 rate_limited\` |
 | JSON request body | ${limits.maxJsonBytes} bytes (1 MiB), counted while reading: \`413 payload_too_large\` |
 | page size (\`limit\`) | 1 – 100, default 20 |
 | \`name\` | 1 – 512 characters after trimming |

@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rateLimitSetting } from "../src/middleware/rate-limit";
-import { ADMIN_TOKEN, api, createKey, createOrg, expectError, publishableKey, tenant } from "./helpers";
+import {
+  ADMIN_TOKEN,
+  admin,
+  api,
+  createKey,
+  createOrg,
+  expectError,
+  publishableKey,
+  tenant,
+} from "./helpers";
 
 /**
  * The limiters are miniflare's real rate-limit bindings, whose windows align to the clock (as
@@ -53,6 +62,7 @@ describe("configuration", () => {
       RATE_LIMITER: rateLimitSetting(vars.RATE_LIMIT ?? ""),
       ADMIN_RATE_LIMITER: rateLimitSetting(vars.ADMIN_RATE_LIMIT ?? ""),
       PUBLIC_RATE_LIMITER: rateLimitSetting(vars.PUBLIC_RATE_LIMIT ?? ""),
+      AUTH_FAILURE_RATE_LIMITER: rateLimitSetting(vars.AUTH_FAILURE_RATE_LIMIT ?? ""),
     });
     // The documented default.
     expect(configured.RATE_LIMITER).toEqual({ limit: 100, period: 10 });
@@ -149,6 +159,34 @@ describe.concurrent("limits", { timeout: 30_000 }, () => {
       headers: { "CF-Connecting-IP": "203.0.113.8" },
     });
     expect(elsewhere.status).toBe(200);
+  });
+
+  it("count failed authentications per client IP; past the limit, that IP's keys are refused until the window ends", async () => {
+    const { limit } = rateLimitSetting(env.AUTH_FAILURE_RATE_LIMIT);
+    const { key } = await tenant();
+    const from = (ip: string, bearer?: string) => () =>
+      api("/v1/products?limit=1", { key: bearer, headers: { "CF-Connecting-IP": ip } });
+    // Missing, malformed, unknown and revoked keys all count.
+    const revoked = await createKey([(await tenant()).orgId]);
+    await admin(`/api_keys/${revoked.id}`, { method: "DELETE" });
+    const failing = [undefined, "sk_short", `sk_${"x".repeat(32)}`, revoked.key];
+    let sent = 0;
+    await freshWindow();
+    const failures = await flood(limit, () => from("203.0.113.9", failing[sent++ % failing.length])(), 50);
+    expect(statuses(failures)).toEqual({ 401: limit });
+    expect(failures[0]?.headers.get("RateLimit-Limit")).toBe(String(limit));
+    expect(failures.map((r) => r.headers.get("RateLimit-Remaining"))).toContain("0");
+    // Past the limit the IP is refused, a good key included: decided before any key is looked up.
+    await expectRateLimited(await from("203.0.113.9", `sk_${"y".repeat(32)}`)(), limit);
+    const refused = await from("203.0.113.9", key)();
+    await expectRateLimited(refused, limit);
+    // Other IPs are not, and the refusal ends with the window.
+    expect((await from("203.0.113.10", key)()).status).toBe(200);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Number(refused.headers.get("Retry-After")) * 1000 + 50),
+    );
+    expect((await from("203.0.113.9", key)()).status).toBe(200);
+    await expectError(await from("203.0.113.9", "sk_short")(), 401, "unauthorized");
   });
 
   it("limit /images and /s per client IP, together", async () => {

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Scope } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
-import { clientIp, limited } from "../middleware/rate-limit";
+import { clientIp, failedAuthentication, limited, refuseSpentIp } from "../middleware/rate-limit";
 import { findActiveKey } from "./auth.repo";
 
 const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
@@ -11,16 +11,18 @@ const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
  * Authenticates `Authorization: Bearer <key>` and resolves the org the request acts on: the
  * key's only org, or the one named in Org-Id (which must be one of the key's). Routes that read
  * no org's data (reference data) pass `{ org: false }`. Then the key's rate limit is counted (a
- * publishable key's per client IP too: every shopper's browser sends the same key).
+ * publishable key's per client IP too: every shopper's browser sends the same key). A failed
+ * authentication counts against the client IP's own limit (failedAuthentication).
  */
 export const authenticate = (options: { org: boolean } = { org: true }) =>
   createMiddleware<AppEnv>(async (c, next) => {
+    refuseSpentIp(c);
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match?.[1];
-    if (!key || !KEY_PATTERN.test(key)) throw new ApiError("unauthorized");
+    if (!key || !KEY_PATTERN.test(key)) return failedAuthentication(c);
     const row = await findActiveKey(c.var.db, await sha256Hex(key));
-    if (!row) throw new ApiError("unauthorized");
+    if (!row) return failedAuthentication(c);
 
     // An Org-Id the key lacks is 403 on every route, those that read no org's data included.
     const requestedOrg = c.req.header("Org-Id")?.trim();

@@ -4,13 +4,14 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 
 /**
- * The three rate limiters of wrangler.toml, each a Workers rate-limit binding with a var that states
+ * The four rate limiters of wrangler.toml, each a Workers rate-limit binding with a var that states
  * its configured "limit/period" (the binding itself cannot be asked).
  */
 const LIMITERS = {
   api: { binding: "RATE_LIMITER", setting: "RATE_LIMIT" },
   admin: { binding: "ADMIN_RATE_LIMITER", setting: "ADMIN_RATE_LIMIT" },
   public: { binding: "PUBLIC_RATE_LIMITER", setting: "PUBLIC_RATE_LIMIT" },
+  failedAuth: { binding: "AUTH_FAILURE_RATE_LIMITER", setting: "AUTH_FAILURE_RATE_LIMIT" },
 } as const;
 export type Limiter = keyof typeof LIMITERS;
 
@@ -31,40 +32,45 @@ const MAX_COUNTERS = 10_000;
 /** Client IP as Cloudflare states it (it overwrites any the client sends). */
 export const clientIp = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "unknown";
 
+/** The limiter's setting and the clock window `now` falls in; `reset` is the seconds left in it. */
+function windowOf(c: Context<AppEnv>, limiter: Limiter, now: number) {
+  const { limit, period } = rateLimitSetting(c.env[LIMITERS[limiter].setting]);
+  const window = Math.floor(now / (period * 1000));
+  const end = (window + 1) * period * 1000;
+  return { limit, period, window, end, reset: String(Math.max(1, Math.ceil((end - now) / 1000))) };
+}
+
+const rateLimited = ({ limit, period, reset }: ReturnType<typeof windowOf>) =>
+  new ApiError("rate_limited", {
+    message: `Rate limit of ${limit} requests per ${period} seconds reached: retry after ${reset} s.`,
+    headers: {
+      "Retry-After": reset,
+      "RateLimit-Limit": String(limit),
+      "RateLimit-Remaining": "0",
+      "RateLimit-Reset": reset,
+    },
+  });
+
 /**
  * Counts one request against `subject`'s limit: 429 rate_limited with Retry-After when it is spent.
  * Returns the RateLimit-* headers for the response.
  */
 async function takeRequest(c: Context<AppEnv>, limiter: Limiter, subject: string) {
-  const { binding, setting } = LIMITERS[limiter];
-  const { limit, period } = rateLimitSetting(c.env[setting]);
-  const now = Date.now();
-  const window = Math.floor(now / (period * 1000));
-  const reset = String(Math.max(1, Math.ceil(((window + 1) * period * 1000 - now) / 1000)));
+  const current = windowOf(c, limiter, Date.now());
   const counter = `${limiter}:${subject}`;
-  const { success } = await c.env[binding].limit({ key: counter });
-  if (!success) {
-    throw new ApiError("rate_limited", {
-      message: `Rate limit of ${limit} requests per ${period} seconds reached: retry after ${reset} s.`,
-      headers: {
-        "Retry-After": reset,
-        "RateLimit-Limit": String(limit),
-        "RateLimit-Remaining": "0",
-        "RateLimit-Reset": reset,
-      },
-    });
-  }
+  const { success } = await c.env[LIMITERS[limiter].binding].limit({ key: counter });
+  if (!success) throw rateLimited(current);
   let count = taken.get(counter);
-  if (count?.window !== window) {
+  if (count?.window !== current.window) {
     if (taken.size >= MAX_COUNTERS) taken.clear();
-    count = { window, count: 0 };
+    count = { window: current.window, count: 0 };
     taken.set(counter, count);
   }
   count.count += 1;
   return {
-    "RateLimit-Limit": String(limit),
-    "RateLimit-Remaining": String(Math.max(0, limit - count.count)),
-    "RateLimit-Reset": reset,
+    "RateLimit-Limit": String(current.limit),
+    "RateLimit-Remaining": String(Math.max(0, current.limit - count.count)),
+    "RateLimit-Reset": current.reset,
   };
 }
 
@@ -83,3 +89,34 @@ export async function limited(
 /** Middleware form, for the routes with no api key: the limiter counts per `subject(c)`. */
 export const rateLimit = (limiter: Limiter, subject: (c: Context<AppEnv>) => string) =>
   createMiddleware<AppEnv>((c, next) => limited(c, limiter, subject(c), next));
+
+/**
+ * Client IPs that spent their failed-authentication limit, with the end of that window. Until then
+ * this isolate answers their keyed requests with 429 before looking the key up, so a flood of
+ * made-up keys costs no D1 reads. Another isolate learns it from its own first failure past the limit.
+ */
+const refusedIps = new Map<string, number>();
+
+/** 429 for a client IP that spent its failed-authentication limit in this window. */
+export function refuseSpentIp(c: Context<AppEnv>) {
+  const ip = clientIp(c);
+  const until = refusedIps.get(ip);
+  if (until === undefined) return;
+  const now = Date.now();
+  if (until > now) throw rateLimited(windowOf(c, "failedAuth", now));
+  refusedIps.delete(ip);
+}
+
+/**
+ * A request whose key is missing, malformed, unknown or revoked: counted per client IP, then 401,
+ * or 429 once the IP has spent its limit (and is refused until the window ends).
+ */
+export async function failedAuthentication(c: Context<AppEnv>): Promise<never> {
+  const ip = clientIp(c);
+  const headers = await takeRequest(c, "failedAuth", ip).catch((error: unknown) => {
+    if (refusedIps.size >= MAX_COUNTERS) refusedIps.clear();
+    refusedIps.set(ip, windowOf(c, "failedAuth", Date.now()).end);
+    throw error;
+  });
+  throw new ApiError("unauthorized", { headers });
+}
