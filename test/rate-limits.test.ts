@@ -176,10 +176,19 @@ describe.concurrent("limits", { timeout: 30_000 }, () => {
     expect(statuses(failures)).toEqual({ 401: limit });
     expect(failures[0]?.headers.get("RateLimit-Limit")).toBe(String(limit));
     expect(failures.map((r) => r.headers.get("RateLimit-Remaining"))).toContain("0");
-    // Past the limit the IP is refused, a good key included: decided before any key is looked up.
-    await expectRateLimited(await from("203.0.113.9", `sk_${"y".repeat(32)}`)(), limit);
+    // The first failure past the limit is a 429; from then on the IP is refused, a good key
+    // included, before any key is looked up: no D1 query (Server-Timing names none).
+    const madeUp = `sk_${"y".repeat(32)}`;
+    await expectRateLimited(await from("203.0.113.9", madeUp)(), limit);
+    const again = await from("203.0.113.9", madeUp)();
+    await expectRateLimited(again, limit);
+    expect(again.headers.get("Server-Timing")).toBeNull();
     const refused = await from("203.0.113.9", key)();
     await expectRateLimited(refused, limit);
+    expect(refused.headers.get("Server-Timing")).toBeNull();
+    const unknownElsewhere = await from("203.0.113.11", madeUp)();
+    await expectError(unknownElsewhere, 401, "unauthorized");
+    expect(unknownElsewhere.headers.get("Server-Timing")).toContain("queries=1");
     // Other IPs are not, and the refusal ends with the window.
     expect((await from("203.0.113.10", key)()).status).toBe(200);
     await new Promise((resolve) =>
