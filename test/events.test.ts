@@ -144,6 +144,49 @@ describe("events", () => {
     await expectError(await api(`/v1/events/${created?.id}`, { key: other.key }), 404, "not_found");
   });
 
+  it("product.low_stock, with stock per variant: when a variant falls below the threshold, once", async () => {
+    const sizes = (quantities: Record<string, number | undefined>) =>
+      Object.entries(quantities).map(([Size, quantity]) => ({
+        options: { Size },
+        ...(quantity === undefined ? {} : { inventory: { quantity } }),
+      }));
+    const product = await createProduct<{ id: string }>(shop.key, {
+      name: "Shirt",
+      options: [{ name: "Size", values: ["S", "M", "L"] }],
+      variants: sizes({ S: 5, M: 5 }),
+      inventory: { tracking: "variant", low_stock_threshold: 3 },
+    });
+    const patch = async (body: unknown) => {
+      const response = await api(`/v1/products/${product.id}`, { method: "PATCH", key: shop.key, body });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return ((await response.json()) as { version: number }).version;
+    };
+    // Each change, and whether it takes a variant below the threshold of 3 that was not below it.
+    const changes: [unknown, boolean][] = [
+      [{ variants: sizes({ S: 5, M: 2 }) }, true], // M falls below
+      [{ variants: sizes({ S: 5, M: 1 }) }, false], // M was below already
+      [{ variants: sizes({ S: 3, M: 1 }) }, false], // S at the threshold is not below it
+      [{ name: "Shirt, cotton" }, false],
+      [{ variants: sizes({ S: 3, M: 1, L: undefined }) }, true], // L is new, with none set: 0
+      [{ variants: sizes({ S: 2, M: 1, L: 0 }) }, true], // S falls below
+      [{ variants: sizes({ S: 9, M: 9, L: 9 }) }, false],
+      [{ variants: sizes({ S: 9, M: 0, L: 9 }) }, true], // M again, after it was restocked
+      [{ inventory: { low_stock_threshold: null } }, false],
+      [{ variants: sizes({ S: 0, M: 0, L: 0 }) }, false], // no threshold
+      [{ inventory: { low_stock_threshold: 1 } }, true], // a threshold set above stock
+      [{ inventory: { tracking: "product", quantity: 5 } }, false], // per product from now on
+    ];
+    const lowAt: number[] = [];
+    for (const [body, falls] of changes) {
+      const version = await patch(body);
+      if (falls) lowAt.push(version);
+    }
+    const low = (await eventsOf(shop.key, "?type=product.low_stock&limit=100")).filter(
+      (event) => event.data.object.id === product.id,
+    );
+    expect(low.map((event) => event.data.object.version).sort((a, b) => a - b)).toEqual(lowAt);
+  });
+
   it("has the images of a create that came with them", async () => {
     const product = await createProduct<{ id: string }>(shop.key, { name: "Vase" });
     const withImage = await createProduct<{ id: string; images: unknown[] }>(shop.key, {
