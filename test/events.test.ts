@@ -12,6 +12,7 @@ type Event = {
   data: {
     object: { id: string; version: number; name: string; images: unknown[] };
     changed_fields?: string[];
+    adjustment?: { delta: number; reason: string | null };
   };
 };
 type Delivery = {
@@ -185,6 +186,51 @@ describe("events", () => {
       (event) => event.data.object.id === product.id,
     );
     expect(low.map((event) => event.data.object.version).sort((a, b) => a - b)).toEqual(lowAt);
+  });
+
+  it("of an inventory adjustment carry its delta and reason; no other change's do", async () => {
+    const product = await createProduct<{ id: string }>(shop.key, {
+      name: "Mug",
+      inventory: { tracking: "product", quantity: 5, low_stock_threshold: 3 },
+    });
+    const adjust = async (body: unknown) => {
+      const response = await api(`/v1/products/${product.id}/inventory_adjustments`, {
+        method: "POST",
+        key: shop.key,
+        body,
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+    };
+    await adjust({ delta: -3, reason: "order 1042" });
+    await adjust({ delta: 10 });
+    const renamed = await api(`/v1/products/${product.id}`, {
+      method: "PATCH",
+      key: shop.key,
+      body: { name: "Big mug" },
+    });
+    expect(renamed.status).toBe(200);
+    // Refused adjustments change nothing, so no event says they happened.
+    const refused = await api(`/v1/products/${product.id}/inventory_adjustments`, {
+      method: "POST",
+      key: shop.key,
+      body: { delta: -100, reason: "too many" },
+    });
+    await expectError(refused, 409, "insufficient_stock");
+
+    const all = (await eventsOf(shop.key))
+      .filter((event) => event.data.object.id === product.id)
+      .sort((a, b) => a.data.object.version - b.data.object.version || a.type.localeCompare(b.type));
+    expect(all.map((event) => [event.type, event.data.object.version, event.data.adjustment])).toEqual([
+      ["product.created", 1, undefined],
+      ["product.low_stock", 2, { delta: -3, reason: "order 1042" }],
+      ["product.updated", 2, { delta: -3, reason: "order 1042" }],
+      ["product.updated", 3, { delta: 10, reason: null }],
+      ["product.updated", 4, undefined],
+    ]);
+    // One event read by id says the same.
+    const [, , fromList] = all;
+    const one = await api(`/v1/events/${fromList?.id}`, { key: shop.key });
+    expect(((await one.json()) as Event).data.adjustment).toEqual({ delta: -3, reason: "order 1042" });
   });
 
   it("has the images of a create that came with them", async () => {

@@ -62,6 +62,9 @@ export const products = sqliteTable(
     images: text("images").notNull().default("[]"),
     totalScans: integer("total_scans").notNull().default(0),
     lastScannedAt: text("last_scanned_at"),
+    // The last inventory adjustment, `{version, delta, reason}` (JSON), `version` being the one it
+    // made: events keep it in their snapshot and show it when their version is that one (0013).
+    adjustment: text("adjustment"),
   },
   (table) => [
     uniqueIndex("products_id_unique").on(table.id),

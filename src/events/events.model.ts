@@ -17,10 +17,26 @@ function changedFields(row: EventRow, product: ProductRow): string[] | undefined
   return [...changed].sort();
 }
 
+/**
+ * The inventory adjustment that made this event's change, if one did: the row notes the last one
+ * with the version it made (snapshots older than that note have none).
+ */
+function adjustmentOf(row: EventRow, product: ProductRow) {
+  if (row.type !== "product.updated" && row.type !== "product.low_stock") return undefined;
+  if (!product.adjustment) return undefined;
+  const { version, delta, reason } = JSON.parse(product.adjustment) as {
+    version: number;
+    delta: number;
+    reason: string | null;
+  };
+  return version === row.productVersion ? { delta, reason } : undefined;
+}
+
 /** The API's event: the product as its snapshot was taken, rendered like any product. */
 export function toEvent(row: EventRow, origin: string) {
   const product = JSON.parse(row.product) as ProductRow;
   const changed = changedFields(row, product);
+  const adjustment = adjustmentOf(row, product);
   return {
     id: row.id,
     object: "event" as const,
@@ -29,6 +45,7 @@ export function toEvent(row: EventRow, origin: string) {
     data: {
       object: toProduct(product, origin, Date.parse(row.createdAt)),
       ...(changed === undefined ? {} : { changed_fields: changed }),
+      ...(adjustment === undefined ? {} : { adjustment }),
     },
   };
 }

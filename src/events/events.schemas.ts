@@ -17,6 +17,10 @@ export const Event = z
         .array(z.string())
         .optional()
         .openapi({ description: "`product.updated` only: the fields the change changed." }),
+      adjustment: z.object({ delta: z.int(), reason: z.string().nullable() }).optional().openapi({
+        description:
+          "`product.updated` and `product.low_stock` of a change made by `POST /v1/products/{id}/inventory_adjustments`: its `delta` and `reason`.",
+      }),
     }),
   })
   .openapi("Event");

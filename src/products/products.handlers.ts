@@ -194,10 +194,17 @@ export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
 
 export const adjustInventory: AppRouteHandler<typeof routes.adjustInventory> = async (c) => {
   const { id } = c.req.valid("param");
-  const { delta } = c.req.valid("json");
+  const { delta, reason } = c.req.valid("json");
   const result = await repo.adjustInventory(
     c.var.db,
-    { id, orgId: c.var.auth.orgId, delta, updatedAt: new Date().toISOString(), updatedBy: c.var.auth.keyId },
+    {
+      id,
+      orgId: c.var.auth.orgId,
+      delta,
+      reason: reason ?? null,
+      updatedAt: new Date().toISOString(),
+      updatedBy: c.var.auth.keyId,
+    },
     parseIfMatch(c.req.header("If-Match")),
     MAX_QUANTITY,
   );

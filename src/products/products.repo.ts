@@ -263,11 +263,19 @@ export type AdjustResult =
 /**
  * Adds `delta` to inventory.quantity in one conditional UPDATE (never a read-then-write), so that
  * concurrent adjustments all count: only while stock is tracked per product, and only if the result
- * stays at or above 0 (unless backorders are allowed) and within ±maxQuantity.
+ * stays at or above 0 (unless backorders are allowed) and within ±maxQuantity. The same statement
+ * notes `{version, delta, reason}` on the row, for the events its triggers write.
  */
 export async function adjustInventory(
   db: Database,
-  values: { id: string; orgId: string; delta: number; updatedAt: string; updatedBy: string },
+  values: {
+    id: string;
+    orgId: string;
+    delta: number;
+    reason: string | null;
+    updatedAt: string;
+    updatedBy: string;
+  },
   condition: VersionCondition,
   maxQuantity: number,
 ): Promise<AdjustResult> {
@@ -277,6 +285,7 @@ export async function adjustInventory(
     .set({
       data: sql`json_set(${products.data}, '$.inventory.quantity', ${quantity} + ${values.delta})`,
       version: sql`${products.version} + 1`,
+      adjustment: sql`json_object('version', ${products.version} + 1, 'delta', ${values.delta}, 'reason', ${values.reason})`,
       updatedAt: values.updatedAt,
       updatedBy: values.updatedBy,
     })
