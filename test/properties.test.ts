@@ -1168,6 +1168,8 @@ describe("valid products", () => {
 // PATCH: a merge patch of a random valid subset of another random product's fields.
 
 /** Fields a merge patch may reset with null whatever the rest of the product is (their default is always valid). */
+/** The fields stored only when set, following their default otherwise (src/products/products.model.ts). */
+const FOLLOWING = ["shippable", "default_currency"] as const;
 const RESETTABLE = WRITABLE.filter(
   (field) => !["name", "prices", "options", "variant_pricing"].includes(field),
 );
@@ -1285,19 +1287,15 @@ describe("merge patch", () => {
             );
             const untouched = WRITABLE.filter((field) => !touched.has(field));
             expect(pick(writable(patched), untouched)).toEqual(pick(writable(product), untouched));
-            const changed = canonicalJson(writable(patched)) !== canonicalJson(writable(product));
-            // A patch that only sets shippable or default_currency to the default it reads as is the
-            // version bug of the property above; its version is not checked here.
-            const pinsDefault =
-              (patch.shippable !== undefined && patch.shippable !== null && !("shippable" in stored)) ||
-              (patch.default_currency !== undefined &&
-                patch.default_currency !== null &&
-                !("default_currency" in stored));
-            if (changed || !pinsDefault) {
-              expect(patched.version, changed ? "changed" : "unchanged").toBe(
-                product.version + (changed ? 1 : 0),
-              );
-            }
+            // Whether shippable and default_currency follow their defaults is state the product does
+            // not show: null on one that was set makes it follow again, a change even when the value
+            // read stays (a later type or prices change moves it). Sending the default it follows
+            // keeps it following, no change.
+            const unpins = FOLLOWING.some((field) => patch[field] === null && field in stored);
+            const changed = canonicalJson(writable(patched)) !== canonicalJson(writable(product)) || unpins;
+            expect(patched.version, changed ? "changed" : "unchanged").toBe(
+              product.version + (changed ? 1 : 0),
+            );
             expect(response.headers.get("ETag")).toBe(`"${patched.version}"`);
             expect(await json(await org.get(product.id), 200)).toEqual(patched);
           },
@@ -2090,6 +2088,21 @@ describe("keys named like Object.prototype members", () => {
 });
 
 describe("failures found by the properties above, kept as properties of their own", () => {
+  // Found (a wrong expectation of the merge-patch property, not a bug): PATCH {"shippable": null}
+  // of a product created with "shippable": true reads the same but bumps the version, because the
+  // field now follows the type again; the property now counts that as a change. Here, the
+  // difference it makes: the same type change is refused while shippable is set, and moves it
+  // along once it follows.
+  it("PATCH null on a set shippable that equals its default is a change: it follows the type again", async () => {
+    const org = await Org.create();
+    const pinned = await json(await org.post({ name: "Lamp", shippable: true }), 201);
+    await expectFailures(await org.patch(pinned.id, { type: "digital" }), ["shippable"]);
+    const following = await json(await org.patch(pinned.id, { shippable: null }), 200);
+    expect([following.shippable, following.version]).toEqual([true, pinned.version + 1]);
+    const digital = await json(await org.patch(pinned.id, { type: "digital" }), 200);
+    expect([digital.shippable, digital.version]).toEqual([false, pinned.version + 2]);
+  });
+
   // Found (fixed): the failure for an unknown related id named its index in the deduplicated
   // list, not in the body. POST {"name":"W","related_product_ids":["<H>","<H>","prod_00000000000000000000000000"]}
   // (H an existing product) → 400 failures [{"field":"related_product_ids[1]", …}]: index 1 is H,
