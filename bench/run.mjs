@@ -184,6 +184,8 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
   const versions = new Map();
   let created = 0;
   let patched = 0;
+  let replaced = 0;
+  let nextRichIndex;
   // imageUrls: fetched by the Worker into R2; every one must become an image, none may fail
   const create = (name, { idempotent = false, imageUrls } = {}) => ({
     name,
@@ -249,6 +251,10 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
       prepare: async () => {
         richIds = await createRich();
         nextRich = rotation(richIds, 0);
+        nextRichIndex = rotation(
+          richIds.map((_, index) => index),
+          0,
+        );
       },
       setup: (req) => ({ ...req, path: `/v1/products/${nextRich()}` }),
       expect: (body) => isRich(body) && richIds.includes(body.id),
@@ -288,6 +294,36 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
         if (version && context.id) versions.set(context.id, Number(version));
       },
       expect: (body) => body.object === "product" && body.version >= 2,
+    },
+    {
+      // a full replace of a rich product (50 variants, 10 locales) as a sync job sends it: every
+      // field as created (no slugs, so they are picked again), the description new; If-Match as for
+      // patch
+      name: "put-rich",
+      method: "PUT",
+      path: "/v1/products/{rich id}",
+      label: "/v1/products/{rich id} (If-Match)",
+      headers: { ...auth, "Content-Type": "application/json" },
+      softStatuses: [412],
+      setup: (req, context) => {
+        const index = nextRichIndex();
+        const id = richIds[index];
+        context.id = id;
+        return {
+          ...req,
+          path: `/v1/products/${id}`,
+          headers: { ...req.headers, "If-Match": `"${versions.get(id) ?? 1}"` },
+          body: JSON.stringify({
+            ...richProduct(index),
+            description: `Replaced by the benchmark, round ${++replaced}.`,
+          }),
+        };
+      },
+      onResponse: (_status, headers, context) => {
+        const version = /"(\d+)"/.exec(header(headers, "etag") ?? "")?.[1];
+        if (version && context.id) versions.set(context.id, Number(version));
+      },
+      expect: (body) => isRich(body) && body.version >= 2,
     },
     // the same create with 4 image URLs on the local origin: 4 fetches (4 at once), 4 R2 puts, 4 image
     // rows; last, so that its R2 and origin traffic does not run into the scenarios measured before it
