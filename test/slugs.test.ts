@@ -131,6 +131,69 @@ describe("updates", () => {
   });
 });
 
+describe("PUT without slugs", () => {
+  const put = (id: string, body: unknown) =>
+    api(`/v1/products/${id}`, { method: "PUT", key: main.key, body });
+
+  it("keeps a numbered slug of the same name, though a lower number has come free", async () => {
+    const name = `Lamp ${unique()}`;
+    const first = await create({ name });
+    const second = await create({ name });
+    expect(second.slug).toBe(`${first.slug}-2`);
+    expect((await api(`/v1/products/${first.id}`, { method: "DELETE", key: main.key })).status).toBe(200);
+    const same = await put(second.id, { name });
+    expect(await same.json()).toMatchObject({ slug: `${first.slug}-2`, version: 1 });
+    // A new name makes a new slug, and the freed one can be taken by name again.
+    const renamed = await put(second.id, { name: `${name} deluxe` });
+    expect(await renamed.json()).toMatchObject({ slug: `${first.slug}-deluxe`, version: 2 });
+    expect((await create({ name })).slug).toBe(first.slug);
+  });
+
+  it("keeps each locale's slug of an unchanged name without reading for it; a renamed locale gets a new one", async () => {
+    const tag = unique();
+    const body = {
+      name: `Kettle ${tag}`,
+      localizations: { de: { name: `Wasserkocher ${tag}` }, fr: { name: `Bouilloire ${tag}` } },
+    };
+    const product = await create(body);
+    const same = await put(product.id, body);
+    expect(same.status).toBe(200);
+    expect(await same.json()).toMatchObject({
+      version: 1,
+      slug: product.slug,
+      localizations: {
+        de: { slug: product.localizations.de?.slug },
+        fr: { slug: product.localizations.fr?.slug },
+      },
+    });
+    // No slug lookups: as many D1 queries as the same PUT with the slugs sent (Server-Timing).
+    const withSlugs = await put(product.id, {
+      ...body,
+      slug: product.slug,
+      localizations: {
+        de: { ...body.localizations.de, slug: product.localizations.de?.slug },
+        fr: { ...body.localizations.fr, slug: product.localizations.fr?.slug },
+      },
+    });
+    const queries = (response: Response) =>
+      /queries=(\d+)/.exec(response.headers.get("Server-Timing") ?? "")?.[1];
+    expect(queries(same)).toBeDefined();
+    expect(queries(same)).toBe(queries(withSlugs));
+    const renamed = await put(product.id, {
+      ...body,
+      localizations: { ...body.localizations, fr: { name: `Bouilloire électrique ${tag}` } },
+    });
+    expect(await renamed.json()).toMatchObject({
+      version: 2,
+      slug: product.slug,
+      localizations: {
+        de: { slug: product.localizations.de?.slug },
+        fr: { slug: `bouilloire-electrique-${tag.toLowerCase()}` },
+      },
+    });
+  });
+});
+
 describe("localizations", () => {
   it("are keyed by canonical locale, each with a name; description, slug and seo follow the product's rules", async () => {
     const product = await create({

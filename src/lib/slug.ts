@@ -48,3 +48,14 @@ export function suffixed(base: string, suffix: string): string {
 
 /** The `n`th candidate for a generated slug (`name`, `name-2`, `name-3`, …), still at most 256 long. */
 export const candidate = (base: string, n: number) => (n === 1 ? base : suffixed(base, String(n)));
+
+/**
+ * Whether `slug` is one that generating from `base` could have given this product: `base`,
+ * `base-N`, or `base-<the id's last 8>` (a create that lost the race for a number).
+ */
+export function generatedFrom(slug: string, base: string, productId: string): boolean {
+  const suffix = /-([a-z0-9]+)$/.exec(slug)?.[1];
+  if (slug === base || suffix === undefined) return slug === base;
+  if (/^[1-9][0-9]*$/.test(suffix) && Number(suffix) >= 2) return candidate(base, Number(suffix)) === slug;
+  return suffix === productId.slice(-8).toLowerCase() && suffixed(base, suffix) === slug;
+}

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { invalidData } from "../lib/errors";
-import { candidate, fallbackSlug, slugify, suffixed } from "../lib/slug";
+import { candidate, fallbackSlug, generatedFrom, slugify, suffixed } from "../lib/slug";
 import {
   type ProductFields,
   type ProductRow,
@@ -24,16 +24,37 @@ import type { ProductInput } from "./products.schemas";
  */
 export type SlugPick = "guess" | "number" | "unique";
 
-/** Fills the slugs the client left out; returns the lookup values (`<locale>:<slug>`) it generated. */
+/**
+ * Fills the slugs the client left out; returns the lookup values (`<locale>:<slug>`) it generated.
+ * An update keeps a locale's current slug when it is one generating from the same name could give
+ * (no read, and the product's URL stays put even when a lower number has come free).
+ */
 async function fillSlugs(
   c: Context<AppEnv>,
   productId: string,
   fields: ProductFields,
   how: SlugPick,
+  current?: ProductFields,
 ): Promise<Set<string>> {
   const generated = new Set<string>();
+  const currentSlugs = new Map<string, string | null>(
+    current
+      ? [
+          ...Object.entries(current.localizations).map(([locale, { slug }]): [string, string | null] => [
+            locale,
+            slug,
+          ]),
+          [current.default_locale, current.slug],
+        ]
+      : [],
+  );
   const pick = async (locale: string, name: string) => {
     const base = slugify(name) ?? fallbackSlug(productId);
+    const kept = currentSlugs.get(locale);
+    if (kept && generatedFrom(kept, base, productId)) {
+      generated.add(`${locale}:${kept}`);
+      return kept;
+    }
     let slug = base;
     if (how !== "guess") {
       const taken = await repo.takenSlugs(c.var.db, c.var.auth.orgId, productId, locale, base);
@@ -73,7 +94,8 @@ export async function fieldsOrThrow(
   slugs: SlugPick = "number",
   current?: ProductRow,
 ) {
-  const result = resolveProductFields(input, current ? storedFields(current) : undefined);
+  const stored = current ? storedFields(current) : undefined;
+  const result = resolveProductFields(input, stored);
   if ("failures" in result) throw invalidData(result.failures);
   // A variant's images are the product's own.
   const imageIds = new Set(current ? storedImages(current).map((image) => image.id) : []);
@@ -100,6 +122,6 @@ export async function fieldsOrThrow(
     return [];
   });
   if (failures.length > 0) throw invalidData(failures);
-  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs);
+  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs, stored);
   return { fields: result.fields, generatedSlugs };
 }
