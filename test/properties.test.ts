@@ -327,10 +327,26 @@ function generatedSlug(name: string, productId: string): unknown {
 type Variant = Body & { id: string; options: Record<string, string> };
 
 /**
- * The writable fields a product must read back as after a create or replace with `sent` (or a
- * merge patch whose merged document is `sent`). `previous`: the variants before the write.
+ * What a missing slug becomes on a write: on an update, a locale keeps its current slug when the
+ * name gives it (`name`, `name-N`, `name-<the id's last 8>`); else the one generated from the name.
  */
-function expected(sentBody: Body, productId: string, previous: Variant[] = []): Body {
+function missingSlug(name: string, productId: string, current: unknown): unknown {
+  const generated = generatedSlug(name, productId);
+  if (typeof current !== "string" || typeof generated !== "string") return generated;
+  const suffix = current.startsWith(`${generated}-`) ? current.slice(generated.length + 1) : undefined;
+  const givenByName =
+    current === generated ||
+    (suffix !== undefined &&
+      (/^([2-9]|[1-9][0-9]+)$/.test(suffix) || suffix === productId.slice(-8).toLowerCase()));
+  return givenByName ? current : generated;
+}
+
+/**
+ * The writable fields a product must read back as after a create or replace with `sent` (or a
+ * merge patch whose merged document is `sent`). `previous`: the variants before the write;
+ * `before`: the product before the write, for the slugs it keeps.
+ */
+function expected(sentBody: Body, productId: string, previous: Variant[] = [], before?: Product): Body {
   const sent = wire(sentBody);
   const str = (value: unknown) => value as string;
   const orNull = (value: unknown) => (value === undefined ? null : value);
@@ -381,9 +397,16 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = []): 
     else localizations[locale] = localization;
   }
   // slug (API.md, Slugs): a missing one is generated from the name it belongs to.
-  if (own.slug === null) own.slug = generatedSlug(str(own.name), productId);
-  for (const localization of Object.values(localizations) as Body[]) {
-    if (localization.slug === null) localization.slug = generatedSlug(str(localization.name), productId);
+  const currentSlug = (locale: string) =>
+    before === undefined
+      ? undefined
+      : locale === before.default_locale
+        ? before.slug
+        : asBody(asBody(before.localizations)[locale]).slug;
+  if (own.slug === null) own.slug = missingSlug(str(own.name), productId, currentSlug(defaultLocale));
+  for (const [locale, localization] of Object.entries(localizations) as [string, Body][]) {
+    if (localization.slug === null)
+      localization.slug = missingSlug(str(localization.name), productId, currentSlug(locale));
   }
 
   const inventory = { ...(asBody(sent.inventory) as object) };
@@ -1279,7 +1302,7 @@ describe("merge patch", () => {
             const response = await org.patch(product.id, patch);
             const patched = await json(response, 200);
             expect(writable(patched)).toEqual(
-              expected(mergePatch(stored, patch) as Body, product.id, product.variants as Variant[]),
+              expected(mergePatch(stored, patch) as Body, product.id, product.variants as Variant[], product),
             );
             // Every field the patch does not name, nor derives from one it names, is as it was.
             const touched = new Set(
