@@ -71,11 +71,12 @@ of \`fetch_failed\`, \`http_status\`, \`timeout\`, \`too_large\`, \`not_an_image
 
 ## Events and webhooks
 Every product change writes an event in the same statement as the change: \`product.created\`,
-\`product.updated\` (with \`data.changed_fields\`), \`product.deleted\`, \`product.low_stock\` (a change takes
-the product's stock, or with \`tracking: "variant"\` a variant's, below \`low_stock_threshold\` from at or
-above it; a new variant counts as above). The events of an inventory adjustment carry
-\`data.adjustment: {delta, reason}\`. They are listed at \`GET /v1/events\` for 30 days. \`POST /v1/webhook_endpoints\` subscribes a URL (the image URL
-rules apply) and answers its \`secret\` once. Deliveries are signed as Standard Webhooks
+\`product.updated\` (with \`data.changed_fields\`), \`product.deleted\`, \`product.low_stock\` (a change
+takes the product's stock, or with \`tracking: "variant"\` a variant's, below \`low_stock_threshold\`
+from at or above it; a new variant counts as above). The events of an inventory adjustment carry
+\`data.adjustment: {delta, reason}\`. They are listed at \`GET /v1/events\` for 30 days.
+\`POST /v1/webhook_endpoints\` subscribes a URL (the image URL rules apply) and answers its \`secret\`
+once. Deliveries are signed as Standard Webhooks
 (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">\`
 keyed by the secret's base64 part), time out after 10 s, and are retried on anything but a \`2xx\`
 after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Every attempt is listed at

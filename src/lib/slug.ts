@@ -54,8 +54,9 @@ export const candidate = (base: string, n: number) => (n === 1 ? base : suffixed
  * `base-N`, or `base-<the id's last 8>` (a create that lost the race for a number).
  */
 export function generatedFrom(slug: string, base: string, productId: string): boolean {
+  if (slug === base) return true;
   const suffix = /-([a-z0-9]+)$/.exec(slug)?.[1];
-  if (slug === base || suffix === undefined) return slug === base;
-  if (/^[1-9][0-9]*$/.test(suffix) && Number(suffix) >= 2) return candidate(base, Number(suffix)) === slug;
-  return suffix === productId.slice(-8).toLowerCase() && suffixed(base, suffix) === slug;
+  if (suffix === undefined) return false;
+  const numbered = /^[1-9][0-9]*$/.test(suffix) && Number(suffix) >= 2;
+  return (numbered || suffix === productId.slice(-8).toLowerCase()) && suffixed(base, suffix) === slug;
 }

@@ -37,17 +37,11 @@ async function fillSlugs(
   current?: ProductFields,
 ): Promise<Set<string>> {
   const generated = new Set<string>();
-  const currentSlugs = new Map<string, string | null>(
-    current
-      ? [
-          ...Object.entries(current.localizations).map(([locale, { slug }]): [string, string | null] => [
-            locale,
-            slug,
-          ]),
-          [current.default_locale, current.slug],
-        ]
-      : [],
-  );
+  const currentSlugs = new Map<string, string | null>();
+  if (current) {
+    for (const [locale, { slug }] of Object.entries(current.localizations)) currentSlugs.set(locale, slug);
+    currentSlugs.set(current.default_locale, current.slug);
+  }
   const pick = async (locale: string, name: string) => {
     const base = slugify(name) ?? fallbackSlug(productId);
     const kept = currentSlugs.get(locale);
