@@ -18,14 +18,12 @@
 // API), so a 429 is a finding. The report goes to stdout, progress to stderr; the exit code is
 // non-zero when a check fails. wrangler dev is stopped and the temporary folder removed on success,
 // failure and SIGINT/SIGTERM.
-import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { migrate, wranglerEnv } from "../scripts/local.mjs";
+import { freePort, migrate, startWorker as startLocalWorker } from "../scripts/local.mjs";
 
 const { values: options } = parseArgs({
   options: { seconds: { type: "string", default: "60" }, rate: { type: "string", default: "50" } },
@@ -61,14 +59,6 @@ const ORIGIN = "http://127.0.0.1:9";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const progress = (line) => process.stderr.write(`no-loss: ${line}\n`);
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 /**
  * Spaces one key's requests: at least `intervalMs` between starts (unless `burst`), and at most
  * `perWindow` in each clock-aligned window, as the server's limiter counts them.
@@ -219,8 +209,7 @@ const report = [];
 const say = (line = "") => report.push(line);
 
 // ---------------------------------------------------------------------------------------------
-// wrangler dev, started and stopped here (scripts/local.mjs's startWorker loses the child when it
-// throws; this one keeps it for the cleanup and logs to a file).
+// wrangler dev, logging to a file; `worker` is kept for the cleanup.
 
 const root = mkdtempSync(join(tmpdir(), "products-api-no-loss-"));
 const persistTo = join(root, "state");
@@ -228,60 +217,26 @@ const logPath = join(root, "wrangler.log");
 let worker;
 
 async function startWorker() {
-  const port = await freePort();
-  const inspectorPort = await freePort();
   const log = openSync(logPath, "a");
-  worker = spawn(
-    "wrangler",
-    [
-      "dev",
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-      "--persist-to",
+  try {
+    worker = await startLocalWorker({
+      port: await freePort(),
       persistTo,
-      "--show-interactive-dev-session=false",
-      "--var",
-      `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    ],
-    { env: wranglerEnv, stdio: ["ignore", log, log], detached: true },
-  );
-  closeSync(log);
-  base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 360; attempt++) {
-    if (worker.exitCode !== null) throw new Error(`wrangler dev exited with ${worker.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
+      vars: { ADMIN_TOKEN },
+      stdio: ["ignore", log, log],
+      args: ["--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"],
+      timeoutMs: 90_000,
+    });
+  } finally {
+    closeSync(log);
   }
-  throw new Error("wrangler dev did not come up within 90 s");
+  base = worker.base;
 }
 
 async function stopWorker() {
-  if (!worker) return;
-  const child = worker;
+  const stopping = worker;
   worker = undefined;
-  const exited =
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
-  await Promise.race([exited, sleep(5000)]);
-  try {
-    process.kill(-child.pid, "SIGKILL"); // whatever of the group is left (workerd)
-  } catch {
-    // all gone
-  }
+  await stopping?.stop();
 }
 
 let cleaned = false;

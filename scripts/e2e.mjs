@@ -4,24 +4,15 @@
 // the names, a loaded image, the German names after a language switch, a product page, and
 // nothing hidden. Ends with `e2e: N passed, N failed` and a screenshot in dist/e2e/.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { seedDemo } from "../examples/storefront/seed.mjs";
 import { serveStorefront } from "../examples/storefront/serve.mjs";
-import { createShop, migrate, startWorker } from "./local.mjs";
+import { createShop, freePort, migrate, startWorker } from "./local.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ADMIN_TOKEN = "e2e-admin-token";
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const results = [];
 async function check(name, body) {
@@ -188,7 +179,7 @@ try {
 } finally {
   await browser?.close();
   storefront?.close();
-  if (worker) process.kill(-worker.child.pid, "SIGTERM");
+  await worker?.stop();
   rmSync(persistTo, { recursive: true, force: true });
 }
 const failed = results.filter((result) => !result.ok).length;

@@ -1,6 +1,7 @@
 // The local Worker, as `npm run dev` and `npm run test:e2e` run it: D1 migrated, `wrangler dev`
 // started and awaited, and calls to its admin API. Works offline: no metrics, no Request.cf download.
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 
 export const wranglerEnv = {
   ...process.env,
@@ -22,8 +23,31 @@ export function migrate(persistTo) {
   if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}${result.stderr}`);
 }
 
-/** Starts `wrangler dev` on 127.0.0.1:`port`; resolves once /health answers. */
-export async function startWorker({ port, persistTo, vars = {}, stdio = "inherit", args = [] }) {
+/** A TCP port that is free on 127.0.0.1 now. */
+export const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once /health answers, with `stop()`, which
+ * ends it and, when it runs detached (any `stdio` but the terminal's), the workerd of its process
+ * group too. A start that fails stops what it started before it throws.
+ */
+export async function startWorker({
+  port,
+  persistTo,
+  vars = {},
+  stdio = "inherit",
+  args = [],
+  timeoutMs = 60_000,
+}) {
+  const detached = stdio !== "inherit";
   const child = spawn(
     "wrangler",
     [
@@ -36,20 +60,39 @@ export async function startWorker({ port, persistTo, vars = {}, stdio = "inherit
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ...args,
     ],
-    { env: wranglerEnv, stdio, detached: stdio !== "inherit" },
+    { env: wranglerEnv, stdio, detached },
   );
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 240; attempt++) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+  const signal = (name) => {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base };
+      if (detached) process.kill(-child.pid, name);
+      else child.kill(name);
+    } catch {
+      // already gone
+    }
+  };
+  const stop = async () => {
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => child.once("exit", resolve));
+    signal("SIGTERM");
+    await Promise.race([exited, sleep(5000)]);
+    signal("SIGKILL"); // whatever is left (workerd, in the group)
+  };
+  const base = `http://127.0.0.1:${port}`;
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(250)) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    }
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { child, base, stop };
     } catch {
       // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  child.kill();
-  throw new Error("wrangler dev did not come up within 60 s");
+  await stop();
+  throw new Error(`wrangler dev did not come up within ${timeoutMs / 1000} s`);
 }
 
 /** A JSON call to the local API: GET, or POST with a body. */
