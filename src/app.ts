@@ -14,9 +14,11 @@ import { browserCors } from "./middleware/cors";
 import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
+import { READ_ONLY_FIELDS } from "./products/products.schemas";
 import { scans } from "./scans";
+import { finishDocument, mergePatch, readOnlyFields } from "./shared/openapi";
 import { createRouter } from "./shared/router";
-import { errorResponses } from "./shared/schemas";
+import { ErrorBody, errorResponses, PreconditionFailure } from "./shared/schemas";
 import { storefront } from "./storefront";
 
 const HTTP_EXCEPTION_KEYS: Partial<Record<number, ErrorKey>> = {
@@ -120,6 +122,8 @@ export function createApp() {
   app.route("/s", scans);
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
 
+  app.openAPIRegistry.register("Error", ErrorBody);
+  app.openAPIRegistry.register("PreconditionFailure", PreconditionFailure);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
@@ -130,15 +134,25 @@ export function createApp() {
     scheme: "bearer",
     description: "The ADMIN_TOKEN Worker secret.",
   });
-  app.doc31("/openapi.json", {
+  const config = {
     openapi: "3.1.0",
     info: {
       title: "Products API",
       version: LATEST_API_VERSION,
-      license: { name: "Proprietary" },
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
       description: API_DESCRIPTION({ versions: API_VERSIONS, maxJsonBytes: MAX_JSON_BYTES }),
     },
     servers: [{ url: "/" }],
+  };
+  let document: string | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= JSON.stringify(
+      finishDocument(app.getOpenAPI31Document(config), [
+        readOnlyFields("Product", ["ProductInput"], READ_ONLY_FIELDS),
+        mergePatch("ProductInput", "ProductPatch"),
+      ]),
+    );
+    return c.body(document, 200, { "Content-Type": "application/json; charset=UTF-8" });
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Products API" }));
 

@@ -667,9 +667,19 @@ describe("public endpoints", () => {
     for (const [path, method] of operations) {
       const operation = doc.paths[path]?.[method];
       expect(operation, `${method} ${path}`).toBeDefined();
-      for (const status of ["400", "401", "403"]) {
-        const schema = operation?.responses[status]?.content?.["application/json"]?.schema;
-        expect(schema?.$ref, `${method} ${path} ${status}`).toBe("#/components/schemas/Error");
+      // Each error status is the Error schema with the enum of the keys that status can carry.
+      for (const [status, key] of [
+        ["400", "unsupported_api_version"],
+        ["401", "unauthorized"],
+        ["403", "forbidden"],
+        ["429", "rate_limited"],
+        ["500", "internal_error"],
+      ] as const) {
+        const schema = operation?.responses[status]?.content?.["application/json"]?.schema as {
+          allOf: [{ $ref: string }, { properties: { key: { enum: string[] } } }];
+        };
+        expect(schema?.allOf[0].$ref, `${method} ${path} ${status}`).toBe("#/components/schemas/Error");
+        expect(schema?.allOf[1].properties.key.enum, `${method} ${path} ${status}`).toContain(key);
       }
     }
   });

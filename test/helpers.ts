@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { checkExchange } from "./contract";
 
 export const ADMIN_TOKEN = "test-admin-token";
 export const BASE = "https://api.test";
@@ -13,8 +14,8 @@ type Init = {
   redirect?: "follow" | "manual";
 };
 
-/** A request through the Worker's fetch handler, as a client sends it. */
-export function api(path: string, init: Init = {}): Promise<Response> {
+/** A request through the Worker's fetch handler, as a client sends it, checked against the OpenAPI document. */
+export async function api(path: string, init: Init = {}): Promise<Response> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.key) headers.Authorization = `Bearer ${init.key}`;
   let body: BodyInit | undefined;
@@ -25,9 +26,16 @@ export function api(path: string, init: Init = {}): Promise<Response> {
         : JSON.stringify(init.body);
     headers["Content-Type"] ??= "application/json";
   }
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method: init.method ?? "GET", headers, body, redirect: init.redirect }),
-  );
+  const request = new Request(`${BASE}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body,
+    redirect: init.redirect,
+  });
+  const sent = request.clone();
+  const response = await exports.default.fetch(request);
+  await checkExchange(sent, response.clone());
+  return response;
 }
 
 export const admin = (path: string, init: Init = {}) =>

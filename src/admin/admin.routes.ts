@@ -5,8 +5,10 @@ import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, RevokedApiKey } from "./ad
 
 const tags = ["Admin"];
 const security = [{ admin: [] }];
+/** Every admin route: no or a wrong token, or a publishable key (403). */
+const adminErrors = ["unauthorized", "forbidden", "not_found", "rate_limited"] as const;
 const bodyErrors = [
-  "unauthorized",
+  ...adminErrors,
   "invalid_data",
   "invalid_json",
   "payload_too_large",
@@ -27,7 +29,7 @@ export const createOrg = createRoute({
   },
   responses: {
     201: { description: "The org.", content: { "application/json": { schema: Org } } },
-    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found", "rate_limited"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors),
   },
 });
 
@@ -40,7 +42,7 @@ export const listOrgs = createRoute({
   summary: "List orgs",
   responses: {
     200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
-    ...errorResponses("unauthorized", "not_found", "rate_limited"),
+    ...errorResponses(...adminErrors),
   },
 });
 
@@ -59,7 +61,7 @@ export const createApiKey = createRoute({
   },
   responses: {
     201: { description: "The key.", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(...bodyErrors, ...idempotencyErrors, "not_found", "rate_limited"),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors),
   },
 });
 
@@ -74,6 +76,6 @@ export const revokeApiKey = createRoute({
   request: { params: IdParam("API key id", "key_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK") },
   responses: {
     200: { description: "Revoked.", content: { "application/json": { schema: RevokedApiKey } } },
-    ...errorResponses("unauthorized", "not_found", "rate_limited"),
+    ...errorResponses(...adminErrors),
   },
 });

@@ -110,6 +110,8 @@ export const deleteImage = createRoute({
   },
 });
 
+const imageEtag = { ETag: { description: 'Strong: `"<sha256>"`.', schema: { type: "string" as const } } };
+
 export const serveImage = createRoute({
   operationId: "getImage",
   method: "get",
@@ -129,11 +131,16 @@ export const serveImage = createRoute({
   responses: {
     200: {
       description: "The bytes.",
+      headers: imageEtag,
       content: { "image/*": { schema: { type: "string", format: "binary" } } },
     },
-    206: { description: "The requested range." },
-    304: { description: "Not modified." },
-    416: { description: "Range not satisfiable; `Content-Range: bytes */<size>`." },
+    206: {
+      description: "The requested range.",
+      headers: imageEtag,
+      content: { "image/*": { schema: { type: "string", format: "binary" } } },
+    },
+    304: { description: "Not modified.", headers: imageEtag },
+    416: { description: "Range not satisfiable; `Content-Range: bytes */<size>`.", headers: imageEtag },
     ...errorResponses("not_found", "rate_limited"),
   },
 });

@@ -47,6 +47,9 @@ const STATUS: Record<ErrorKey, ContentfulStatusCode> = {
   internal_error: 500,
 };
 
+/** Every error key, in the order of the table above (the OpenAPI `Error.key` enum). */
+export const ERROR_KEYS = Object.keys(STATUS) as ErrorKey[];
+
 const DEFAULT_MESSAGE: Record<ErrorKey, string> = {
   invalid_data: "You provided invalid data. Check 'failures' for details.",
   invalid_json: "The request body is not valid JSON.",

@@ -41,6 +41,7 @@ const writeErrors = [
   "unsupported_media_type",
   "duplicate_sku",
   "duplicate_gtin",
+  "duplicate_slug",
 ] as const;
 
 export const productResponse = (
@@ -65,10 +66,7 @@ export const createProduct = createRoute({
     body: { required: true, content: { "application/json": { schema: ProductInput } } },
   },
   responses: {
-    201: productResponse("The product.", {
-      ...etagHeader,
-      Location: { schema: { type: "string" }, description: "/v1/products/{id}" },
-    }),
+    201: productResponse("The product."),
     ...errorResponses(...writeErrors, ...idempotencyErrors),
   },
 });
@@ -131,9 +129,10 @@ export const replaceProduct = createRoute({
   },
 });
 
+/** ProductPatch is ProductInput's merge-patch form, derived when the document is served (src/shared/openapi.ts). */
 const mergePatchBody = {
   schema: {
-    $ref: "#/components/schemas/ProductInput",
+    $ref: "#/components/schemas/ProductPatch",
     description:
       "A JSON merge patch (RFC 7396) of the writable fields: `null` resets a field to its default.",
   },

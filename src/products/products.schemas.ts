@@ -18,7 +18,11 @@ const Currency = z
   .refine((code) => isCurrency(code.toUpperCase()), {
     error: (issue) => `Unknown currency '${issue.input}'.`,
   })
-  .openapi({ example: "EUR", description: "ISO 4217 code, case-insensitive in, upper-case out." });
+  .openapi({
+    example: "EUR",
+    pattern: "^[A-Za-z]{3}$",
+    description: "ISO 4217 code, case-insensitive in, upper-case out.",
+  });
 
 const PriceInput = z
   .strictObject({
@@ -72,7 +76,11 @@ const Gtin = z
       return "error" in result ? result.error : "Invalid GTIN.";
     },
   })
-  .openapi({ example: "4006381333931", description: "GTIN-8/12/13/14; spaces and hyphens are stripped." });
+  .openapi({
+    example: "4006381333931",
+    pattern: "^[\\s-]*(([0-9][\\s-]*){8}|([0-9][\\s-]*){12,14})$",
+    description: "GTIN-8/12/13/14 with a valid check digit; spaces and hyphens are stripped.",
+  });
 
 /** A BCP 47 tag, stored in its canonical form. */
 export const Locale = z
@@ -81,7 +89,12 @@ export const Locale = z
     error: (issue) => `Not a BCP 47 language tag: '${issue.input}'.`,
   })
   .transform((tag) => canonicalLocale(tag) as string)
-  .openapi({ example: "pt-BR", description: "BCP 47 language tag (`en`, `pt-BR`); stored canonical." });
+  .openapi({
+    example: "pt-BR",
+    maxLength: 35,
+    pattern: "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$",
+    description: "BCP 47 language tag (`en`, `pt-BR`); stored canonical.",
+  });
 
 const Country = z
   .string()
@@ -89,7 +102,11 @@ const Country = z
     error: (issue) => `Not an ISO 3166-1 alpha-2 country code: '${issue.input}'.`,
   })
   .transform((code) => code.toUpperCase())
-  .openapi({ example: "DE", description: "ISO 3166-1 alpha-2, case-insensitive in, upper-case out." });
+  .openapi({
+    example: "DE",
+    pattern: "^[A-Za-z]{2}$",
+    description: "ISO 3166-1 alpha-2, case-insensitive in, upper-case out.",
+  });
 
 const Seo = z
   .strictObject({
@@ -282,6 +299,7 @@ export const ProductInput = z
       })
       .default({})
       .openapi({
+        maxProperties: MAX_LOCALIZATIONS,
         description:
           "Locale (BCP 47) → {name, description, slug, seo}. The default_locale's entry, if sent, is the product's own fields.",
       }),
@@ -544,7 +562,10 @@ const StatusList = z
       message: `A comma-separated list of ${STATUSES.join(", ")}.`,
     },
   )
-  .openapi({ example: "active,inactive" });
+  .openapi({
+    example: "active,inactive",
+    pattern: `^\\s*(${STATUSES.join("|")})\\s*(,\\s*(${STATUSES.join("|")})\\s*)*$`,
+  });
 
 export const ProductListQuery = z.strictObject({
   limit: PageLimit,
@@ -569,7 +590,8 @@ export type ProductListQuery = z.output<typeof ProductListQuery>;
 export const InventoryAdjustment = z
   .strictObject({
     delta: Quantity.refine((delta) => delta !== 0, { message: "Must not be 0." }).openapi({
-      description: "Added to `inventory.quantity` (negative to take stock out).",
+      not: { const: 0 },
+      description: "Added to `inventory.quantity` (negative to take stock out); not 0.",
       example: -2,
     }),
     reason: text(1, 256).optional().openapi({ example: "order 1042" }),

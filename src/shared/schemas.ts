@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
-import { type ErrorKey, errorMessage, errorStatus } from "../lib/errors";
+import { type RouteConfig, z } from "@hono/zod-openapi";
+import { ERROR_KEYS, type ErrorKey, errorMessage, errorStatus } from "../lib/errors";
 
 const codePoints = (value: string) => {
   let count = 0;
@@ -46,13 +46,17 @@ export const DateOrDateTime = z
   .refine((value) => parseDateOrDateTime(value) !== undefined, {
     message: "Must be a date (YYYY-MM-DD) or an RFC 3339 date-time.",
   })
-  .openapi({ example: "2026-11-22T10:04:47.269Z" });
+  .openapi({
+    example: "2026-11-22T10:04:47.269Z",
+    description: "A date (`YYYY-MM-DD`, its whole UTC day) or an RFC 3339 date-time.",
+    pattern: `^\\d{4}-\\d{2}-\\d{2}([Tt]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?([Zz]|[+-]\\d{2}:\\d{2}))?$`,
+  });
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-22T10:04:47.269Z" });
 
 export const ErrorBody = z
   .object({
-    key: z.string().openapi({ example: "invalid_data" }),
+    key: z.enum(ERROR_KEYS as [ErrorKey, ...ErrorKey[]]).openapi({ example: "invalid_data" }),
     message: z.string(),
     failures: z
       .array(z.object({ field: z.string(), message: z.string() }))
@@ -62,19 +66,54 @@ export const ErrorBody = z
   })
   .openapi("Error");
 
-/** OpenAPI responses for the error keys a route can answer with. */
+/** The 412 body: the error, and the version If-Match missed. */
+export const PreconditionFailure = ErrorBody.extend({
+  key: z.literal("precondition_failure"),
+  current_version: z.int().openapi({ description: "The product's version now; its ETag is in `ETag`." }),
+}).openapi("PreconditionFailure");
+
+/** Keys every operation can answer: an unknown API-Version (before routing) and a bug. */
+const ALWAYS: ErrorKey[] = ["unsupported_api_version", "internal_error"];
+
+/** The response headers an error can carry besides the ones every response has (src/shared/openapi.ts). */
+const ERROR_HEADERS: Partial<Record<number, Record<string, { $ref: string }>>> = {
+  401: { "WWW-Authenticate": { $ref: "#/components/headers/WWW-Authenticate" } },
+  412: { ETag: { $ref: "#/components/headers/ETag" } },
+  429: { "Retry-After": { $ref: "#/components/headers/Retry-After" } },
+};
+
+/**
+ * OpenAPI responses for the error keys a route can answer with, one per status, each with the
+ * enum of its keys (so a generated client narrows `error.key` by status), plus the keys every
+ * route has. A 409 that can be idempotency_key_in_use declares its Retry-After.
+ */
 export function errorResponses(...keys: ErrorKey[]) {
-  const responses: Record<
-    number,
-    { description: string; content: { "application/json": { schema: typeof ErrorBody } } }
-  > = {};
-  for (const key of keys) {
+  const byStatus = new Map<number, ErrorKey[]>();
+  for (const key of new Set([...keys, ...ALWAYS])) {
     const status = errorStatus(key);
-    const entry = responses[status];
-    const line = `\`${key}\`: ${errorMessage(key)}`;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), key]);
+  }
+  const responses: RouteConfig["responses"] = {};
+  for (const [status, statusKeys] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers = { ...ERROR_HEADERS[status] };
+    if (statusKeys.includes("idempotency_key_in_use"))
+      headers["Retry-After"] = { $ref: "#/components/headers/Retry-After" };
     responses[status] = {
-      description: entry ? `${entry.description}\n\n${line}` : line,
-      content: { "application/json": { schema: ErrorBody } },
+      description: statusKeys.map((key) => `\`${key}\`: ${errorMessage(key)}`).join("\n\n"),
+      headers,
+      content: {
+        "application/json": {
+          schema:
+            status === 412
+              ? { $ref: "#/components/schemas/PreconditionFailure" }
+              : {
+                  allOf: [
+                    { $ref: "#/components/schemas/Error" },
+                    { type: "object", required: ["key"], properties: { key: { enum: statusKeys } } },
+                  ],
+                },
+        },
+      },
     };
   }
   return responses;
@@ -93,7 +132,7 @@ export const PageLimit = z.coerce
   .min(1)
   .max(100)
   .default(20)
-  .openapi({ type: "integer", example: 20 });
+  .openapi({ type: "integer", minimum: 1, maximum: 100, default: 20, example: 20 });
 
 /** A cursor that is the last id of the previous page (`evt_…`, `del_…`). */
 export const IdCursor = (prefix: string) =>
@@ -111,6 +150,9 @@ export const IdParam = (name: string, example: string) =>
 /** The Idempotency-Key request header of every POST and PATCH (the idempotency middleware reads it). */
 export const IdempotencyHeader = z.object({
   "idempotency-key": z.string().optional().openapi({
+    minLength: 1,
+    // A raw token, or an RFC 8941 string of 1–255 characters with \" and \\ escaped.
+    pattern: `^([\\x20\\x21\\x23-\\x7e][\\x20-\\x7e]{0,254}|"([\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\["\\\\]){1,255}")$`,
     description:
       "1–255 printable ASCII characters (raw, or an RFC 8941 quoted string). A retry with the same key and request gets the first response again, with `Idempotent-Replayed: true`; keys live 24 h from first use.",
     example: "5b9b2f36-7f0e-4c4a-9a53-6f2d3f0f9b1e",
