@@ -92,6 +92,7 @@ const health = createRoute({
   path: "/health",
   tags: ["Operations"],
   summary: "Liveness",
+  description: "`200 {\"status\": \"ok\"}` while the Worker runs; it reads no binding.",
   security: [],
   responses: {
     200: {
@@ -139,6 +140,7 @@ export function createApp() {
     info: {
       title: "Products API",
       version: LATEST_API_VERSION,
+      contact: { name: "Products API" },
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
       description: API_DESCRIPTION({ versions: API_VERSIONS, maxJsonBytes: MAX_JSON_BYTES }),
     },

@@ -22,6 +22,7 @@ export const createOrg = createRoute({
   tags,
   security,
   summary: "Create an org",
+  description: "A tenant: products, keys' access and events all belong to one org.",
   middleware: [jsonBody()] as const,
   request: {
     headers: IdempotencyHeader,
@@ -40,6 +41,7 @@ export const listOrgs = createRoute({
   tags,
   security,
   summary: "List orgs",
+  description: "Every org, newest first.",
   responses: {
     200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
     ...errorResponses(...adminErrors),

@@ -41,6 +41,7 @@ export const getEvent = createRoute({
   tags: ["Events"],
   security,
   summary: "Retrieve an event",
+  description: "One event of the last 30 days, as listed.",
   middleware: [requireScope("webhook.manage")] as const,
   request: { params: IdParam("Event id", "evt_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK") },
   responses: { 200: json("The event.", Event), ...errorResponses(...authErrors, "not_found") },
@@ -83,6 +84,7 @@ export const listEndpoints = createRoute({
   tags,
   security,
   summary: "List webhook endpoints",
+  description: "This org's endpoints, newest first, without their secrets.",
   middleware: [requireScope("webhook.manage")] as const,
   responses: { 200: json("The org's endpoints.", WebhookEndpointList), ...errorResponses(...authErrors) },
 });
@@ -94,6 +96,7 @@ export const getEndpoint = createRoute({
   tags,
   security,
   summary: "Retrieve a webhook endpoint",
+  description: "Without its secret, which is shown only when the endpoint is created.",
   middleware: [requireScope("webhook.manage")] as const,
   request: { params: EndpointId },
   responses: { 200: json("The endpoint.", WebhookEndpoint), ...errorResponses(...authErrors, "not_found") },

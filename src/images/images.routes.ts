@@ -76,6 +76,8 @@ export const updateImage = createRoute({
   tags,
   security,
   summary: "Update an image's alt text or position",
+  description:
+    "`alt` (null removes it) and `position` (images are listed by position). Honours `If-Match`; answers the product.",
   middleware: [requireScope("product.edit"), jsonBody()] as const,
   request: {
     params: ImageParams,

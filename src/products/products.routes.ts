@@ -60,6 +60,8 @@ export const createProduct = createRoute({
   tags,
   security,
   summary: "Create a product",
+  description:
+    "Only `name` is required; every other writable field has a default. Read-only fields are ignored, so a product read back may be sent again; unknown fields are `invalid_data`. `image_urls` are fetched into `images`. With an `Idempotency-Key` a retry creates nothing more and gets the first answer again.",
   middleware: [requireScope("product.edit"), jsonBody({ ignoreFields: READ_ONLY_FIELDS })] as const,
   request: {
     headers: IdempotencyHeader,
@@ -95,6 +97,7 @@ export const getProduct = createRoute({
   tags,
   security,
   summary: "Retrieve a product",
+  description: 'With its strong `ETag: "<version>"`; `If-None-Match` with that ETag answers `304`.',
   middleware: [requireScope("product.read")] as const,
   request: {
     params: ProductId,
@@ -174,6 +177,7 @@ export const deleteProduct = createRoute({
   tags,
   security,
   summary: "Delete a product",
+  description: "Deletes the product with its variants, slugs and images (D1 and R2). Honours `If-Match`.",
   middleware: [requireScope("product.edit")] as const,
   request: { params: ProductId, headers: ifMatch },
   responses: {

@@ -11,6 +11,7 @@ type Operation = {
   tags?: string[];
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
+  requestBody?: unknown;
   responses: Record<string, Response>;
 };
 type Document = {
@@ -208,6 +209,32 @@ export function mergePatch(of: string, patchName: string) {
   };
 }
 
+/**
+ * Request schemas state their defaults in prose, not as `default`: generators such as
+ * openapi-typescript read `default` as "always present" and would make a client send every such
+ * field, where the server fills them in. Query parameters keep theirs (they stay optional there).
+ */
+function describeRequestDefaults(document: Document) {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(visit);
+    const schema = node as Schema;
+    if (typeof schema.$ref === "string") visit(schemas[schema.$ref.split("/").pop() as string]);
+    if ("default" in schema) {
+      const prose = `Default: \`${JSON.stringify(schema.default)}\`.`;
+      schema.description = schema.description ? `${schema.description} ${prose}` : prose;
+      delete schema.default;
+    }
+    for (const [key, value] of Object.entries(schema))
+      if (key !== "example" && key !== "examples") visit(value);
+  };
+  for (const methods of Object.values(document.paths ?? {}))
+    for (const operation of Object.values(methods)) visit(operation.requestBody);
+}
+
 /** The document as served: the routes' declarations finished (see the top of this file). */
 export function finishDocument<T extends object>(
   served: T,
@@ -222,6 +249,7 @@ export function finishDocument<T extends object>(
   const schemas = components.schemas as Record<string, Schema>;
   for (const step of derive) step(schemas);
   finishOperations(document);
+  describeRequestDefaults(document);
   const used = new Set(
     Object.values(document.paths ?? {}).flatMap((methods) =>
       Object.values(methods).flatMap((operation) => operation.tags ?? []),
