@@ -281,3 +281,17 @@ async function checkAcceptedRequest(
   }
   return problems;
 }
+
+/** What the document says of a value by one of its schemas (`#/components/schemas/…`), as a request would be read. */
+export async function schemaErrors(reference: string, value: unknown): Promise<string[]> {
+  contract ??= load();
+  const { validate } = await contract;
+  let schema = references.get(reference);
+  if (!schema) {
+    schema = { $ref: reference };
+    references.set(reference, schema);
+  }
+  return validate(schema, value, true);
+}
+
+const references = new Map<string, Json>();

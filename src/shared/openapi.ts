@@ -93,7 +93,7 @@ const TAGS: Record<string, string> = {
   Events: "Product events, kept 30 days.",
   "Webhook endpoints": "URLs that receive the events, signed as Standard Webhooks.",
   Admin: "Operators: orgs and api keys, with the ADMIN_TOKEN.",
-  Operations: "Liveness.",
+  Operations: "Liveness of the Worker.",
 };
 
 const isKeyed = (operation: Operation) =>
