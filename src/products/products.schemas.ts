@@ -239,7 +239,10 @@ const VariantPrice = z
 
 const Variant = z
   .strictObject({
-    id: z.string().optional().openapi({ description: "Read-only: kept while the option combination stays." }),
+    id: z
+      .string()
+      .optional()
+      .openapi({ readOnly: true, description: "Read-only: kept while the option combination stays." }),
     options: z.record(z.string(), z.string()).openapi({ description: "Option name → one of its values." }),
     sku: text(1, 64).nullable().default(null),
     gtin: Gtin.nullable().default(null),
@@ -250,7 +253,7 @@ const Variant = z
       .default(null),
     visible: z.boolean().default(true),
     image_ids: z.array(text(1, 64)).max(50).default([]).openapi({ description: "Images of this product." }),
-    in_stock: z.boolean().optional().openapi({ description: "Read-only." }),
+    in_stock: z.boolean().optional().openapi({ readOnly: true, description: "Read-only." }),
   })
   .openapi("Variant");
 

@@ -11,7 +11,7 @@ type Operation = {
   tags?: string[];
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
-  requestBody?: unknown;
+  requestBody?: { required?: boolean };
   responses: Record<string, Response>;
 };
 type Document = {
@@ -107,6 +107,9 @@ function finishOperations(document: Document) {
       const idempotent = parameters.some((parameter) => parameter.name === "idempotency-key");
       const limited = "429" in operation.responses;
       const names = ["API-Version", ...(isKeyed(operation) ? ["Org-Id"] : [])];
+      // No operation takes an optional body. (The image upload's route says `required: false`
+      // only because @hono/zod-openapi would then parse the image bytes as JSON.)
+      if (operation.requestBody) operation.requestBody.required = true;
       operation.parameters = [...parameters, ...names.map((name) => ref("parameters", name))];
       for (const [status, response] of Object.entries(operation.responses)) {
         const headers: Record<string, unknown> = {
