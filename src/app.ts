@@ -92,7 +92,7 @@ const health = createRoute({
   path: "/health",
   tags: ["Operations"],
   summary: "Liveness",
-  description: "`200 {\"status\": \"ok\"}` while the Worker runs; it reads no binding.",
+  description: '`200 {"status": "ok"}` while the Worker runs; it reads no binding.',
   security: [],
   responses: {
     200: {

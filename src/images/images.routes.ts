@@ -129,6 +129,18 @@ export const serveImage = createRoute({
         .string()
         .openapi({ param: { name: "image_id", in: "path" }, example: "img_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
     }),
+    headers: z.object({
+      "if-none-match": z
+        .string()
+        .optional()
+        .openapi({ description: "The ETag held: `304` when it matches." }),
+      range: z
+        .string()
+        .optional()
+        .openapi({
+          description: "One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: `206`, or `416`.",
+        }),
+    }),
   },
   responses: {
     200: {
