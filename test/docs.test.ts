@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SCALAR_BUNDLE } from "../src/docs-ui";
 import { api, BASE } from "./helpers";
 
-/** Every URL the page's markup names: src, href, action, and url(...) in inline CSS. */
+/** Every URL the page's markup names: src, href, action, content, and url(...) in inline CSS. */
 function urlsIn(html: string): string[] {
   const attributes = [...html.matchAll(/\b(?:src|href|action|content)\s*=\s*["']([^"']*)["']/gi)]
     .map((match) => match[1] ?? "")
@@ -16,7 +16,6 @@ describe("/docs", () => {
     const response = await api("/docs");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toMatch(/^text\/html\b/);
-    expect(response.headers.get("Cache-Control")).toBe("no-store");
     const policy = response.headers.get("Content-Security-Policy") ?? "";
     const directives = Object.fromEntries(
       policy.split(";").map((directive) => {
@@ -28,17 +27,16 @@ describe("/docs", () => {
     expect(directives["script-src"]).toEqual(["'self'"]);
     expect(directives["connect-src"]).toEqual(["'self'"]);
     expect(directives["font-src"]).toEqual(["'self'"]);
+    expect(directives["img-src"]).toEqual(["'self'", "data:"]);
+    expect(directives["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(directives["base-uri"]).toEqual(["'none'"]);
     expect(directives["frame-ancestors"]).toEqual(["'none'"]);
     // Nothing but this origin (and data: images, which name no host) anywhere in the policy.
     for (const sources of Object.values(directives))
       for (const source of sources as string[])
-        expect(source).toMatch(/^(?:'self'|'none'|'nonce-[A-Za-z0-9+/=]+'|data:)$/);
-    const html = await response.text();
-    // The nonce the styles may carry is the page's, and it changes every time.
-    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
-    expect(html).toContain(`<meta property="csp-nonce" content="${nonce}">`);
-    const again = (await api("/docs")).headers.get("Content-Security-Policy");
-    expect(again).not.toBe(policy);
+        expect(source).toMatch(/^(?:'self'|'none'|'unsafe-inline'|data:)$/);
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    await response.body?.cancel();
   });
 
   it("names only same-origin URLs: the bundle and its configuration, with no inline script", async () => {
