@@ -1,8 +1,9 @@
 // The Worker's static assets (wrangler.toml [assets], directory assets/): the reference UI that
 // /docs loads, copied from the pinned @scalar/api-reference devDependency. assets/ is built, not
 // committed: the version and its integrity hash live in package.json and package-lock.json only.
-// Run by `npm install` (prepare), by vitest.config.ts, by scripts/local.mjs (dev, e2e, bench) and
-// before `npm run build` / `npm run openapi`; each run copies only what changed.
+// Run by `npm install` (prepare), vitest.config.ts, scripts/local.mjs (dev, e2e, bench:no-loss,
+// bench:webhooks), bench/lib/proc.mjs (npm run bench) and before `npm run build` / `npm run openapi`,
+// since wrangler refuses to start without the directory; each run copies only what changed.
 // `node scripts/assets.mjs` builds it by hand.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
