@@ -2,12 +2,15 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
+import { buildAssets } from "./scripts/assets.mjs";
 import { imageOrigin } from "./test/image-origin.ts";
 
 /** The admin and failed-authentication limits in tests (see ADMIN_RATE_LIMIT below). */
 const PER_IP_LIMIT = { limit: 1000, period: 10 as const };
 
 export default defineConfig(async () => {
+  // wrangler.toml's [assets] directory, built from node_modules (the /docs bundle).
+  buildAssets();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
   return {

@@ -2,6 +2,7 @@
 // started and awaited, and calls to its admin API. Works offline: no metrics, no Request.cf download.
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
+import { buildAssets } from "./assets.mjs";
 
 export const wranglerEnv = {
   ...process.env,
@@ -47,6 +48,7 @@ export async function startWorker({
   args = [],
   timeoutMs = 60_000,
 }) {
+  buildAssets(); // wrangler.toml's [assets] directory (the /docs bundle)
   const detached = stdio !== "inherit";
   const child = spawn(
     "wrangler",

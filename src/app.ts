@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { admin } from "./admin";
 import { currencies } from "./currencies";
 import { API_DESCRIPTION } from "./docs";
+import { docsUi } from "./docs-ui";
 import type { AppEnv } from "./env";
 import { events, webhookEndpoints } from "./events";
 import { images } from "./images";
@@ -156,7 +156,7 @@ export function createApp() {
     );
     return c.body(document, 200, { "Content-Type": "application/json; charset=UTF-8" });
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Products API" }));
+  app.route("/docs", docsUi);
 
   const methodsFor = routeMethods(app);
   app.notFound((c) => {

@@ -1,6 +1,7 @@
 // Child processes: wrangler through the Node that runs this script (Node 22), offline.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { buildAssets } from "../../scripts/assets.mjs";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const WRANGLER = fileURLToPath(
@@ -42,6 +43,7 @@ export function run(command, args, { timeoutMs = 120_000, cwd = ROOT, env = OFFL
 
 /** Runs wrangler with the given arguments; throws with its output when it fails. */
 export async function wrangler(args, options) {
+  buildAssets(); // wrangler.toml's [assets] directory, which every wrangler command here reads
   const result = await run(process.execPath, [WRANGLER, ...args], options);
   if (result.code !== 0) {
     throw new Error(
