@@ -134,12 +134,9 @@ export const serveImage = createRoute({
         .string()
         .optional()
         .openapi({ description: "The ETag held: `304` when it matches." }),
-      range: z
-        .string()
-        .optional()
-        .openapi({
-          description: "One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: `206`, or `416`.",
-        }),
+      range: z.string().optional().openapi({
+        description: "One range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: `206`, or `416`.",
+      }),
     }),
   },
   responses: {
