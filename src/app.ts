@@ -151,7 +151,7 @@ export function createApp() {
     document ??= JSON.stringify(
       finishDocument(app.getOpenAPI31Document(config), [
         readOnlyFields("Product", ["ProductInput"], READ_ONLY_FIELDS),
-        mergePatch("ProductInput", "ProductPatch"),
+        mergePatch("ProductInput", "ProductPatch", { status: "inactive", description: null }),
       ]),
     );
     return c.body(document, 200, { "Content-Type": "application/json; charset=UTF-8" });

@@ -205,10 +205,10 @@ export function readOnlyFields(from: string, into: string[], fields: readonly st
   };
 }
 
-/** Registers `patchName` as the merge-patch form of `of` (see mergePatchOf). */
-export function mergePatch(of: string, patchName: string) {
+/** Registers `patchName` as the merge-patch form of `of` (see mergePatchOf), with its own example. */
+export function mergePatch(of: string, patchName: string, example: Schema) {
   return (components: Record<string, Schema>) => {
-    components[patchName] = mergePatchOf(components[of] as Schema, components);
+    components[patchName] = { ...mergePatchOf(components[of] as Schema, components), example };
   };
 }
 
