@@ -27,7 +27,8 @@ public projection (no costs, props, agent ids, org, authors or stock quantities)
 
 ## Errors
 One shape for every error: \`{key, message, failures?, request_id}\`. \`failures\` lists each failing
-field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter.
+field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter,
+at most 100 of them: past that, the message says how many there were (\`… (the first 100 of 5000).\`).
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
 
