@@ -60,10 +60,14 @@ function errorResponse(error: Error, c: Context<AppEnv>) {
   );
 }
 
+/**
+ * A route path as a pattern of request paths. Exact, as hono's router matches (strict): a trailing
+ * slash is another path, so `/v1/products/` is 404, not a 405 that allows the method asked for.
+ */
 const patternOf = (path: string) =>
-  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`);
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`);
 
-/** Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow). */
+/** The methods some route has for a request path (HEAD with GET); none for an unknown path. */
 function routeMethods(app: { routes: { method: string; path: string }[] }) {
   let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
   return (path: string): string[] => {
@@ -102,13 +106,42 @@ const health = createRoute({
 
 export function createApp() {
   const app = createRouter();
+  const methodsFor = routeMethods(app);
+  /**
+   * Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow).
+   * Undefined when the path has the method: the route answers.
+   */
+  const routeCheck = (c: Context<AppEnv>) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0) {
+      return errorResponse(
+        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
+        c,
+      );
+    }
+    if (allowed.includes(c.req.method)) return undefined;
+    const allow = [...allowed, "OPTIONS"].join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    return errorResponse(
+      new ApiError("method_not_allowed", {
+        message: `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`,
+        headers: { Allow: allow },
+      }),
+      c,
+    );
+  };
   // Middleware order: request context (id, timing, D1 meter) → CORS (what browsers read) → version →
-  // (per router) auth → handler. The error boundary is app.onError below, so every error leaves in
+  // route check (404, 405, OPTIONS) → (per router) auth → idempotency → handler. The error boundary is app.onError below, so every error leaves in
   // the one shape, with CORS headers where a browser has to read it.
   app.use("*", requestContext);
   app.use("/v1/storefront/*", browserCors);
   app.use("/images/*", browserCors);
   app.use("*", apiVersion);
+  // Routing before anything a route does (below): unknown path 404, other method 405, OPTIONS 204.
+  app.use("*", async (c, next) => {
+    const response = routeCheck(c);
+    return response ? response : next();
+  });
 
   app.route("/v1/products", products);
   app.route("/v1/storefront", storefront);
@@ -142,25 +175,14 @@ export function createApp() {
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Products API" }));
 
-  const methodsFor = routeMethods(app);
-  app.notFound((c) => {
-    const allowed = methodsFor(c.req.path);
-    if (allowed.length === 0) {
-      return errorResponse(
-        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
-        c,
-      );
-    }
-    const allow = [...allowed, "OPTIONS"].join(", ");
-    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
-    return errorResponse(
-      new ApiError("method_not_allowed", {
-        message: `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`,
-        headers: { Allow: allow },
-      }),
-      c,
-    );
-  });
+  // hono runs the routers' `use("*")` middleware (auth, idempotency) for any method on their
+  // paths, so the route check runs before it: a wrong method is 405 whatever key or
+  // Idempotency-Key came with it, and OPTIONS needs no key.
+  app.notFound(
+    (c) =>
+      routeCheck(c) ??
+      errorResponse(new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }), c),
+  );
   app.onError(errorResponse);
   return app;
 }

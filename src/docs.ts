@@ -29,6 +29,9 @@ public projection (no costs, props, agent ids, org, authors or stock quantities)
 One shape for every error: \`{key, message, failures?, request_id}\`. \`failures\` lists each failing
 field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter,
 at most 100 of them: past that, the message says how many there were (\`… (the first 100 of 5000).\`).
+An unknown path is \`404\` (paths are exact: \`/v1/products/\` is unknown), a method the path lacks \`405\`
+with \`Allow\`, and \`OPTIONS\` \`204\` with \`Allow\` (a CORS preflight on the storefront and \`/images\`), all
+before the key is checked.
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
 

@@ -627,6 +627,89 @@ describe("routing", () => {
   it("OPTIONS on an unknown path is 404", async () => {
     await expectError(await api("/nope", { method: "OPTIONS" }), 404, "not_found");
   });
+
+  it("OPTIONS needs no key: 204 with Allow on secret and admin routes", async () => {
+    const cases: [string, string[]][] = [
+      ["/v1/products", ["GET", "HEAD", "OPTIONS", "POST"]],
+      [`/v1/products/${product.id}`, ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]],
+      [`/v1/products/${product.id}/images/img_${"0".repeat(26)}`, ["DELETE", "OPTIONS", "PATCH"]],
+      ["/v1/currencies", ["GET", "HEAD", "OPTIONS"]],
+      ["/v1/events", ["GET", "HEAD", "OPTIONS"]],
+      ["/v1/webhook_endpoints", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["/v1/admin/orgs", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["/v1/admin/api_keys/key_x", ["DELETE", "OPTIONS"]],
+    ];
+    for (const [path, allow] of cases) {
+      for (const key of [undefined, "sk_wrong"]) {
+        const response = await api(path, { method: "OPTIONS", key });
+        expect(response.status, `${path} ${await response.clone().text()}`).toBe(204);
+        expect(allowOf(response)).toEqual(allow);
+      }
+    }
+  });
+
+  it("a wrong method is 405 with Allow whatever Idempotency-Key it carries", async () => {
+    const headers = { "Idempotency-Key": "routing-405" };
+    const created = await api("/v1/products", {
+      method: "POST",
+      key: a.key,
+      headers,
+      body: { name: "Once" },
+    });
+    expect(created.status).toBe(201);
+    const cases: [string, string, string[]][] = [
+      ["PATCH", "/v1/products", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["POST", `/v1/products/${product.id}`, ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]],
+      ["POST", "/v1/events", ["GET", "HEAD", "OPTIONS"]],
+      ["PATCH", "/v1/webhook_endpoints", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["POST", "/v1/currencies", ["GET", "HEAD", "OPTIONS"]],
+    ];
+    for (const [method, path, allow] of cases) {
+      for (const key of [a.key, undefined]) {
+        const response = await api(path, { method, key, headers, body: { name: "Once" } });
+        expect(allowOf(response)).toEqual(allow);
+        await expectError(response, 405, "method_not_allowed");
+      }
+    }
+    const adminHeaders = { "Idempotency-Key": "routing-405-admin" };
+    expect(
+      (await admin("/orgs", { method: "POST", headers: adminHeaders, body: { name: "x" } })).status,
+    ).toBe(201);
+    const orgs = await admin("/orgs", { method: "PATCH", headers: adminHeaders, body: { name: "x" } });
+    expect(allowOf(orgs)).toEqual(["GET", "HEAD", "OPTIONS", "POST"]);
+    await expectError(orgs, 405, "method_not_allowed");
+    // An unknown path stays 404, whatever the key.
+    for (const path of ["/v1/products/x/y", `/v1/products/${product.id}/nope`, "/v1/admin/nope"]) {
+      await expectError(await api(path, { method: "POST", key: a.key, headers, body: {} }), 404, "not_found");
+    }
+  });
+
+  it("a trailing slash is another path: 404, never a 405", async () => {
+    const paths = [
+      "/v1/products/",
+      `/v1/products/${product.id}/`,
+      `/v1/products/${product.id}/images/`,
+      "/v1/currencies/",
+      "/v1/events/",
+      "/v1/webhook_endpoints/",
+      "/v1/admin/orgs/",
+      "/v1/storefront/products/",
+      "/health/",
+    ];
+    for (const path of paths) {
+      // The storefront's OPTIONS are CORS preflights (test/cors.test.ts).
+      const methods = ["GET", "POST", "PATCH", ...(path.startsWith("/v1/storefront/") ? [] : ["OPTIONS"])];
+      for (const method of methods) {
+        const response = await api(path, { method, key: a.key, body: method === "GET" ? undefined : {} });
+        const body = await expectError(response, 404, "not_found");
+        expect(response.headers.get("Allow")).toBeNull();
+        expect(body.message).toBe(`No route for ${method} ${path}.`);
+      }
+    }
+    // The same paths without the slash are there.
+    expect((await api("/v1/products", { key: a.key })).status).toBe(200);
+    expect((await api(`/v1/products/${product.id}`, { key: a.key })).status).toBe(200);
+  });
 });
 
 describe("public endpoints", () => {
