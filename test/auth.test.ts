@@ -349,7 +349,7 @@ describe("admin API", () => {
     expect(org.name).toBe("Acme GmbH");
     expect(org.created_at).toMatch(TIMESTAMP);
 
-    const list = await admin("/orgs");
+    const list = await admin("/orgs?limit=100");
     expect(list.status).toBe(200);
     const text = await list.text();
     const body = JSON.parse(text) as { object: string; data: Org[] };
@@ -484,7 +484,8 @@ describe("admin API", () => {
   });
 
   it("with no ADMIN_TOKEN set every admin route is 404", async () => {
-    const orgCount = async () => ((await (await admin("/orgs")).json()) as { data: Org[] }).data.length;
+    const orgCount = async () =>
+      ((await (await admin("/orgs?limit=100")).json()) as { data: Org[] }).data.length;
     const orgsBefore = await orgCount();
     const disabledEnv = { ...env, ADMIN_TOKEN: undefined } as unknown as typeof env;
     const routes: [string, string, unknown][] = [

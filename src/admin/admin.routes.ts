@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody } from "../middleware/json-body";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
-import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, RevokedApiKey } from "./admin.schemas";
+import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, OrgListQuery, RevokedApiKey } from "./admin.schemas";
 
 const tags = ["Admin"];
 const security = [{ admin: [] }];
@@ -38,9 +38,11 @@ export const listOrgs = createRoute({
   tags,
   security,
   summary: "List orgs",
+  description: "Newest first, cursor-paginated.",
+  request: { query: OrgListQuery },
   responses: {
-    200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
-    ...errorResponses("unauthorized", "not_found", "rate_limited"),
+    200: { description: "A page of orgs.", content: { "application/json": { schema: OrgList } } },
+    ...errorResponses("unauthorized", "invalid_data", "not_found", "rate_limited"),
   },
 });
 
