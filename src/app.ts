@@ -15,7 +15,7 @@ import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
 import { scans } from "./scans";
-import { createRouter } from "./shared/router";
+import { createRouter, noQuery } from "./shared/router";
 import { errorResponses } from "./shared/schemas";
 import { storefront } from "./storefront";
 
@@ -163,6 +163,8 @@ export function createApp() {
     scheme: "bearer",
     description: "The ADMIN_TOKEN Worker secret.",
   });
+  app.use("/openapi.json", noQuery);
+  app.use("/docs", noQuery);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

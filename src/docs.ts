@@ -60,7 +60,10 @@ Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`P
 ## Listing
 \`GET /v1/products?limit=20\` returns \`{object: "list", data, has_more, next_cursor}\`; pass
 \`cursor=<next_cursor>\` for the next page. Newest first; \`order=asc\` for oldest first. A search (\`q\`)
-orders by when the product was first indexed, which is its creation order.
+orders by when the product was first indexed, which is its creation order. Every list pages the same
+way (\`limit\` 1–100, default 20, newest first): events, webhook endpoints and their deliveries, the
+storefront, admin orgs. An operation takes only the query parameters it lists; any other is
+\`invalid_data\` naming it.
 
 ## Images
 Send \`image_urls\` (up to 10) on a create, \`PUT\` or \`PATCH\`, or \`{"image_urls": [...]}\` to

@@ -56,6 +56,66 @@ function keyFor(operation: Operation): string | undefined {
   return undefined;
 }
 
+describe("unknown query parameters", () => {
+  it("are invalid_data naming the parameter on every operation of /openapi.json", async () => {
+    const all = operations(await openapi());
+    expect(all.length).toBeGreaterThanOrEqual(25);
+    for (const { path, method, operation } of all) {
+      const concrete = path.replace(/\{[^}]+\}/g, (name) =>
+        name === "{image_id}" ? `img_${"0".repeat(26)}` : productId,
+      );
+      const write = method !== "GET" && method !== "DELETE";
+      const response = await api(`${concrete}?zz_unknown=1`, {
+        method,
+        key: keyFor(operation),
+        // A JSON body, so that a route reading one gets as far as its query.
+        body: write ? {} : undefined,
+      });
+      const label = `${method} ${path} (${operation.operationId})`;
+      expect(response.status, `${label}: ${await response.clone().text()}`).toBe(400);
+      const body = await expectFailures(response, ["zz_unknown"]);
+      expect(body.failures?.[0]?.message, label).toBe("Unknown query parameter 'zz_unknown'.");
+      // HEAD is GET without the body: refused the same way.
+      if (method === "GET") {
+        const head = await api(`${concrete}?zz_unknown=1`, { method: "HEAD", key: keyFor(operation) });
+        expect(head.status, label).toBe(400);
+      }
+    }
+  });
+
+  it("the document still lists each operation's own query parameters, and only those", async () => {
+    const byId = Object.fromEntries(
+      operations(await openapi()).map(({ operation }) => [operation.operationId, queryOf(operation)]),
+    );
+    expect(byId.listProducts).toEqual(expect.arrayContaining(["limit", "cursor", "order", "status", "q"]));
+    expect(byId.listEvents?.sort()).toEqual(["cursor", "limit", "type"]);
+    expect(byId.listWebhookDeliveries?.sort()).toEqual(["cursor", "limit"]);
+    expect(byId.listWebhookEndpoints?.sort()).toEqual(["cursor", "limit"]);
+    expect(byId.listOrgs?.sort()).toEqual(["cursor", "limit"]);
+    expect(byId.listStorefrontProducts?.sort()).toEqual(["cursor", "limit", "locale", "q", "tag"]);
+    expect(byId.getStorefrontProduct).toEqual(["locale"]);
+    for (const id of ["getProduct", "listCurrencies", "getEvent", "getWebhookEndpoint", "health", "getImage"])
+      expect(byId[id], id).toEqual([]);
+  });
+
+  it("a known parameter still works, and a repeated unknown one is named once", async () => {
+    expect((await api("/v1/products?limit=1", { key: everything })).status).toBe(200);
+    await expectFailures(await api("/v1/currencies?x=1&x=2", { key: everything }), ["x"]);
+    await expectFailures(await api(`/v1/products/${productId}?limit=1`, { key: everything }), ["limit"]);
+  });
+
+  it("auth comes first: without a key the answer is 401", async () => {
+    await expectError(await api("/v1/currencies?zz_unknown=1"), 401, "unauthorized");
+    await expectError(await api("/v1/admin/orgs?zz_unknown=1"), 401, "unauthorized");
+  });
+
+  it("/openapi.json and /docs take none either", async () => {
+    await expectFailures(await api("/openapi.json?zz_unknown=1"), ["zz_unknown"]);
+    await expectFailures(await api("/docs?zz_unknown=1"), ["zz_unknown"]);
+    expect((await api("/docs")).status).toBe(200);
+  });
+});
+
 describe("webhook endpoint list", () => {
   it("pages newest first with limit, cursor, has_more and next_cursor", async () => {
     const shop = { key: (await createKey([await createOrg("Hooks")], ["webhook.manage"])).key };
