@@ -131,13 +131,16 @@ export function createApp() {
     );
   };
   // Middleware order: request context (id, timing, D1 meter) → CORS (what browsers read) → version →
-  // route check (404, 405, OPTIONS) → (per router) auth → idempotency → handler. The error boundary is app.onError below, so every error leaves in
-  // the one shape, with CORS headers where a browser has to read it.
+  // route check (404, 405, OPTIONS) → (per router) auth → idempotency → handler. The error boundary
+  // is app.onError below, so every error leaves in the one shape, with CORS headers where a browser
+  // has to read it.
   app.use("*", requestContext);
   app.use("/v1/storefront/*", browserCors);
   app.use("/images/*", browserCors);
   app.use("*", apiVersion);
-  // Routing before anything a route does (below): unknown path 404, other method 405, OPTIONS 204.
+  // hono runs the routers' `use("*")` middleware (auth, idempotency) for any method on their paths,
+  // so the route check comes first: a wrong method is 405 whatever key or Idempotency-Key came with
+  // it, and OPTIONS needs no key.
   app.use("*", async (c, next) => {
     const response = routeCheck(c);
     return response ? response : next();
@@ -177,9 +180,8 @@ export function createApp() {
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Products API" }));
 
-  // hono runs the routers' `use("*")` middleware (auth, idempotency) for any method on their
-  // paths, so the route check runs before it: a wrong method is 405 whatever key or
-  // Idempotency-Key came with it, and OPTIONS needs no key.
+  // The route check has answered every path no route has; this is for a path it matched that
+  // hono's router did not, should they ever disagree.
   app.notFound(
     (c) =>
       routeCheck(c) ??
