@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { admin } from "./admin";
+import { admin, adminEnabled } from "./admin";
 import { currencies } from "./currencies";
 import { API_DESCRIPTION } from "./docs";
 import { docsUi } from "./docs-ui";
@@ -17,7 +17,7 @@ import { products } from "./products";
 import { READ_ONLY_FIELDS } from "./products/products.schemas";
 import { scans } from "./scans";
 import { finishDocument, mergePatch, readOnlyFields } from "./shared/openapi";
-import { createRouter } from "./shared/router";
+import { createRouter, noQuery } from "./shared/router";
 import { ErrorBody, errorResponses, PreconditionFailure } from "./shared/schemas";
 import { storefront } from "./storefront";
 
@@ -62,10 +62,14 @@ function errorResponse(error: Error, c: Context<AppEnv>) {
   );
 }
 
+/**
+ * A route path as a pattern of request paths. Exact, as hono's router matches (strict): a trailing
+ * slash is another path, so `/v1/products/` is 404, not a 405 that allows the method asked for.
+ */
 const patternOf = (path: string) =>
-  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`);
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`);
 
-/** Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow). */
+/** The methods some route has for a request path (HEAD with GET); none for an unknown path. */
 function routeMethods(app: { routes: { method: string; path: string }[] }) {
   let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
   return (path: string): string[] => {
@@ -105,13 +109,46 @@ const health = createRoute({
 
 export function createApp() {
   const app = createRouter();
+  const methodsFor = routeMethods(app);
+  /**
+   * Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow).
+   * Undefined when the path has the method: the route answers.
+   */
+  const routeCheck = (c: Context<AppEnv>) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length === 0) {
+      return errorResponse(
+        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
+        c,
+      );
+    }
+    if (allowed.includes(c.req.method)) return undefined;
+    const allow = [...allowed, "OPTIONS"].join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    return errorResponse(
+      new ApiError("method_not_allowed", {
+        message: `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`,
+        headers: { Allow: allow },
+      }),
+      c,
+    );
+  };
   // Middleware order: request context (id, timing, D1 meter) → CORS (what browsers read) → version →
-  // (per router) auth → handler. The error boundary is app.onError below, so every error leaves in
-  // the one shape, with CORS headers where a browser has to read it.
+  // route check (404, 405, OPTIONS) → (per router) auth → idempotency → handler. The error boundary
+  // is app.onError below, so every error leaves in the one shape, with CORS headers where a browser
+  // has to read it.
   app.use("*", requestContext);
   app.use("/v1/storefront/*", browserCors);
   app.use("/images/*", browserCors);
   app.use("*", apiVersion);
+  app.use("/v1/admin/*", adminEnabled);
+  // hono runs the routers' `use("*")` middleware (auth, idempotency) for any method on their paths,
+  // so the route check comes first: a wrong method is 405 whatever key or Idempotency-Key came with
+  // it, and OPTIONS needs no key.
+  app.use("*", async (c, next) => {
+    const response = routeCheck(c);
+    return response ? response : next();
+  });
 
   app.route("/v1/products", products);
   app.route("/v1/storefront", storefront);
@@ -135,6 +172,8 @@ export function createApp() {
     scheme: "bearer",
     description: "The ADMIN_TOKEN Worker secret.",
   });
+  app.use("/openapi.json", noQuery);
+  app.use("/docs", noQuery);
   const config = {
     openapi: "3.1.0",
     info: {
@@ -158,25 +197,13 @@ export function createApp() {
   });
   app.route("/docs", docsUi);
 
-  const methodsFor = routeMethods(app);
-  app.notFound((c) => {
-    const allowed = methodsFor(c.req.path);
-    if (allowed.length === 0) {
-      return errorResponse(
-        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
-        c,
-      );
-    }
-    const allow = [...allowed, "OPTIONS"].join(", ");
-    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
-    return errorResponse(
-      new ApiError("method_not_allowed", {
-        message: `${c.req.method} is not allowed on ${c.req.path}. Allowed: ${allow}.`,
-        headers: { Allow: allow },
-      }),
-      c,
-    );
-  });
+  // The route check has answered every path no route has; this is for a path it matched that
+  // hono's router did not, should they ever disagree.
+  app.notFound(
+    (c) =>
+      routeCheck(c) ??
+      errorResponse(new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }), c),
+  );
   app.onError(errorResponse);
   return app;
 }

@@ -27,7 +27,11 @@ public projection (no costs, props, agent ids, org, authors or stock quantities)
 
 ## Errors
 One shape for every error: \`{key, message, failures?, request_id}\`. \`failures\` lists each failing
-field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter.
+field of an \`invalid_data\` error by its path in the body (\`prices[0].currency\`) or its query parameter,
+at most 100 of them: past that, the message says how many there were (\`… (the first 100 of 5000).\`).
+An unknown path is \`404\` (paths are exact: \`/v1/products/\` is unknown), a method the path lacks \`405\`
+with \`Allow\`, and \`OPTIONS\` \`204\` with \`Allow\` (a CORS preflight on the storefront and \`/images\`), all
+before the key is checked.
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
 
@@ -56,7 +60,10 @@ Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`P
 ## Listing
 \`GET /v1/products?limit=20\` returns \`{object: "list", data, has_more, next_cursor}\`; pass
 \`cursor=<next_cursor>\` for the next page. Newest first; \`order=asc\` for oldest first. A search (\`q\`)
-orders by when the product was first indexed, which is its creation order.
+orders by when the product was first indexed, which is its creation order. Every list pages the same
+way (\`limit\` 1–100, default 20, newest first): events, webhook endpoints and their deliveries, the
+storefront, admin orgs. An operation takes only the query parameters it lists; any other is
+\`invalid_data\` naming it.
 
 ## Images
 Send \`image_urls\` (up to 10) on a create, \`PUT\` or \`PATCH\`, or \`{"image_urls": [...]}\` to

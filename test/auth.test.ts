@@ -349,7 +349,7 @@ describe("admin API", () => {
     expect(org.name).toBe("Acme GmbH");
     expect(org.created_at).toMatch(TIMESTAMP);
 
-    const list = await admin("/orgs");
+    const list = await admin("/orgs?limit=100");
     expect(list.status).toBe(200);
     const text = await list.text();
     const body = JSON.parse(text) as { object: string; data: Org[] };
@@ -484,7 +484,8 @@ describe("admin API", () => {
   });
 
   it("with no ADMIN_TOKEN set every admin route is 404", async () => {
-    const orgCount = async () => ((await (await admin("/orgs")).json()) as { data: Org[] }).data.length;
+    const orgCount = async () =>
+      ((await (await admin("/orgs?limit=100")).json()) as { data: Org[] }).data.length;
     const orgsBefore = await orgCount();
     const disabledEnv = { ...env, ADMIN_TOKEN: undefined } as unknown as typeof env;
     const routes: [string, string, unknown][] = [
@@ -496,6 +497,9 @@ describe("admin API", () => {
         { name: "k", org_ids: [a.orgId], type: "secret", scopes: ["product.edit"] },
       ],
       ["DELETE", "/v1/admin/api_keys/key_x", undefined],
+      // A method the path lacks does not tell that the admin API exists either.
+      ["PUT", "/v1/admin/orgs", undefined],
+      ["OPTIONS", "/v1/admin/api_keys", undefined],
     ];
     for (const [method, path, body] of routes) {
       for (const token of [ADMIN_TOKEN, "undefined", ""]) {
@@ -626,6 +630,89 @@ describe("routing", () => {
 
   it("OPTIONS on an unknown path is 404", async () => {
     await expectError(await api("/nope", { method: "OPTIONS" }), 404, "not_found");
+  });
+
+  it("OPTIONS needs no key: 204 with Allow on secret and admin routes", async () => {
+    const cases: [string, string[]][] = [
+      ["/v1/products", ["GET", "HEAD", "OPTIONS", "POST"]],
+      [`/v1/products/${product.id}`, ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]],
+      [`/v1/products/${product.id}/images/img_${"0".repeat(26)}`, ["DELETE", "OPTIONS", "PATCH"]],
+      ["/v1/currencies", ["GET", "HEAD", "OPTIONS"]],
+      ["/v1/events", ["GET", "HEAD", "OPTIONS"]],
+      ["/v1/webhook_endpoints", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["/v1/admin/orgs", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["/v1/admin/api_keys/key_x", ["DELETE", "OPTIONS"]],
+    ];
+    for (const [path, allow] of cases) {
+      for (const key of [undefined, "sk_wrong"]) {
+        const response = await api(path, { method: "OPTIONS", key });
+        expect(response.status, `${path} ${await response.clone().text()}`).toBe(204);
+        expect(allowOf(response)).toEqual(allow);
+      }
+    }
+  });
+
+  it("a wrong method is 405 with Allow whatever Idempotency-Key it carries", async () => {
+    const headers = { "Idempotency-Key": "routing-405" };
+    const created = await api("/v1/products", {
+      method: "POST",
+      key: a.key,
+      headers,
+      body: { name: "Once" },
+    });
+    expect(created.status).toBe(201);
+    const cases: [string, string, string[]][] = [
+      ["PATCH", "/v1/products", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["POST", `/v1/products/${product.id}`, ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]],
+      ["POST", "/v1/events", ["GET", "HEAD", "OPTIONS"]],
+      ["PATCH", "/v1/webhook_endpoints", ["GET", "HEAD", "OPTIONS", "POST"]],
+      ["POST", "/v1/currencies", ["GET", "HEAD", "OPTIONS"]],
+    ];
+    for (const [method, path, allow] of cases) {
+      for (const key of [a.key, undefined]) {
+        const response = await api(path, { method, key, headers, body: { name: "Once" } });
+        expect(allowOf(response)).toEqual(allow);
+        await expectError(response, 405, "method_not_allowed");
+      }
+    }
+    const adminHeaders = { "Idempotency-Key": "routing-405-admin" };
+    expect(
+      (await admin("/orgs", { method: "POST", headers: adminHeaders, body: { name: "x" } })).status,
+    ).toBe(201);
+    const orgs = await admin("/orgs", { method: "PATCH", headers: adminHeaders, body: { name: "x" } });
+    expect(allowOf(orgs)).toEqual(["GET", "HEAD", "OPTIONS", "POST"]);
+    await expectError(orgs, 405, "method_not_allowed");
+    // An unknown path stays 404, whatever the key.
+    for (const path of ["/v1/products/x/y", `/v1/products/${product.id}/nope`, "/v1/admin/nope"]) {
+      await expectError(await api(path, { method: "POST", key: a.key, headers, body: {} }), 404, "not_found");
+    }
+  });
+
+  it("a trailing slash is another path: 404, never a 405", async () => {
+    const paths = [
+      "/v1/products/",
+      `/v1/products/${product.id}/`,
+      `/v1/products/${product.id}/images/`,
+      "/v1/currencies/",
+      "/v1/events/",
+      "/v1/webhook_endpoints/",
+      "/v1/admin/orgs/",
+      "/v1/storefront/products/",
+      "/health/",
+    ];
+    for (const path of paths) {
+      // The storefront's OPTIONS are CORS preflights (test/cors.test.ts).
+      const methods = ["GET", "POST", "PATCH", ...(path.startsWith("/v1/storefront/") ? [] : ["OPTIONS"])];
+      for (const method of methods) {
+        const response = await api(path, { method, key: a.key, body: method === "GET" ? undefined : {} });
+        const body = await expectError(response, 404, "not_found");
+        expect(response.headers.get("Allow")).toBeNull();
+        expect(body.message).toBe(`No route for ${method} ${path}.`);
+      }
+    }
+    // The same paths without the slash are there.
+    expect((await api("/v1/products", { key: a.key })).status).toBe(200);
+    expect((await api(`/v1/products/${product.id}`, { key: a.key })).status).toBe(200);
   });
 });
 

@@ -307,6 +307,41 @@ describe("alt, position and removal", () => {
     );
   });
 
+  it("PATCH of {} or of the values it has changes nothing: 200, the same product, the version kept", async () => {
+    const created = await product();
+    const first = (await (await upload(created.id, pngVariant(5), "image/png")).json()) as Product;
+    const image = first.images[0] as Image;
+    const path = `/v1/products/${created.id}/images/${image.id}`;
+    const set = await api(path, { method: "PATCH", key: main.key, body: { alt: "Side", position: 2 } });
+    const before = (await set.json()) as Product;
+    expect(before.version).toBe(3);
+    for (const body of [{}, { alt: "Side" }, { position: 2 }, { alt: "Side", position: 2 }]) {
+      const response = await api(path, { method: "PATCH", key: main.key, body });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      expect(response.headers.get("ETag")).toBe('"3"');
+      expect(JSON.parse(text)).toEqual(before);
+    }
+    // If-Match still applies to a write that changes nothing.
+    await expectError(
+      await api(path, { method: "PATCH", key: main.key, body: {}, headers: { "If-Match": '"2"' } }),
+      412,
+      "precondition_failure",
+    );
+    const again = await api(path, {
+      method: "PATCH",
+      key: main.key,
+      body: {},
+      headers: { "If-Match": '"3"' },
+    });
+    expect(again.status).toBe(200);
+    const read = (await (await api(`/v1/products/${created.id}`, { key: main.key })).json()) as Product;
+    expect(read).toEqual(before);
+    // A value that differs still changes the image and moves the version.
+    const moved = await api(path, { method: "PATCH", key: main.key, body: { alt: null, position: 2 } });
+    expect(((await moved.json()) as Product).version).toBe(4);
+  });
+
   it("DELETE removes the row and the R2 object: /images answers 404 at once", async () => {
     const created = await product();
     const first = (await (await upload(created.id, pngVariant(2), "image/png")).json()) as Product;

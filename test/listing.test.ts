@@ -265,6 +265,21 @@ describe("filters", () => {
     expect((await ids(main.key, "status=inactive,unconfigured")).length).toBe(3);
   });
 
+  it("status: all four values, and 99, 100 or 500 of them (repeats count once)", async () => {
+    const all = newestFirst(catalogue);
+    const statuses = ["active", "inactive", "archived", "unconfigured"];
+    expect(await ids(main.key, `status=${statuses.join(",")}`)).toEqual(all);
+    for (const count of [99, 100, 500]) {
+      const cycled = Array.from({ length: count }, (_, index) => statuses[index % 4]).join(",");
+      expect(await ids(main.key, q({ status: cycled }))).toEqual(all);
+      const archived = Array.from({ length: count }, () => "archived").join(",");
+      expect(await ids(main.key, q({ status: archived }))).toEqual([byName("Coffee grinder").id]);
+      await expectFailures(await api(`/v1/products?${q({ status: `${cycled},bogus` })}`, { key: main.key }), [
+        "status",
+      ]);
+    }
+  });
+
   it.each(["bogus", "active,bogus", "ACTIVE", "", "active,"])("rejects status=%j", async (status) => {
     await expectFailures(await api(`/v1/products?${q({ status })}`, { key: main.key }), ["status"]);
   });

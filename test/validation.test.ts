@@ -642,3 +642,47 @@ describe("what JSON allows but no field may hold", () => {
     expect(remove.status).toBe(200);
   });
 });
+
+describe("failures are capped at 100", () => {
+  const unknown = (count: number) => Array.from({ length: count }, (_, index) => `u${index}=1`).join("&");
+
+  it.each([
+    [100, "You provided invalid data. Check 'failures' for details."],
+    [101, "You provided invalid data. Check 'failures' for details (the first 100 of 101)."],
+    [5000, "You provided invalid data. Check 'failures' for details (the first 100 of 5000)."],
+  ])("%i unknown query parameters", async (count, message) => {
+    const response = await api(`/v1/products?${unknown(count)}`, { key: ok.key });
+    const text = await response.clone().text();
+    expect(text.length).toBeLessThan(10_000);
+    const body = await expectError(response, 400, "invalid_data");
+    expect(body.message).toBe(message);
+    expect(body.failures?.map((failure) => failure.field)).toEqual(
+      Array.from({ length: Math.min(count, 100) }, (_, index) => `u${index}`),
+    );
+  });
+
+  it("a body with more than 100 failing fields", async () => {
+    const fields = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`x${index}`, 1]));
+    const unknownFields = await api("/v1/products", {
+      method: "POST",
+      key: ok.key,
+      body: { name: "Widget", ...fields },
+    });
+    const body = await expectError(unknownFields, 400, "invalid_data");
+    expect(body.message).toBe(
+      "You provided invalid data. Check 'failures' for details (the first 100 of 150).",
+    );
+    expect(body.failures).toHaveLength(100);
+
+    // 100 features that are not strings and 20 bad tags: 120 failing fields of the schema's own.
+    const invalid = await api("/v1/products", {
+      method: "POST",
+      key: ok.key,
+      body: { name: "Widget", features: Array(100).fill(5), tags: Array(20).fill("") },
+    });
+    const invalidBody = await expectError(invalid, 400, "invalid_data");
+    expect(invalidBody.message).toMatch(/\(the first 100 of 1\d\d\)\.$/);
+    expect(invalidBody.failures).toHaveLength(100);
+    expect(invalidBody.failures?.[0]?.field).toBe("features[0]");
+  });
+});

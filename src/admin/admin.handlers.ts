@@ -4,6 +4,7 @@ import { resourceId } from "../idempotency/idempotency.middleware";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { page } from "../shared/page";
 import type { AppRouteHandler } from "../shared/router";
 import type * as routes from "./admin.routes";
 
@@ -24,8 +25,9 @@ export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => 
 };
 
 export const listOrgs: AppRouteHandler<typeof routes.listOrgs> = async (c) => {
-  const rows = await authRepo.listOrgs(c.var.db);
-  return c.json({ object: "list" as const, data: rows.map(toOrg), has_more: false, next_cursor: null }, 200);
+  const query = c.req.valid("query");
+  const rows = await authRepo.listOrgs(c.var.db, query.limit + 1, query.cursor);
+  return c.json(page(rows, query.limit, toOrg), 200);
 };
 
 function randomKey(prefix: "sk" | "pk"): string {

@@ -4,9 +4,19 @@ import type { AppEnv } from "../env";
 import { sha256Hex, timingSafeEqualText } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 
-/** The operator's API: `Bearer <ADMIN_TOKEN>`, compared in constant time; absent entirely (404) without a token set. */
+/**
+ * Without ADMIN_TOKEN set the operator API does not exist: every /v1/admin path is 404, whatever
+ * the method (mounted before the app's route check, which would otherwise answer 405 or 204).
+ */
+export const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.env.ADMIN_TOKEN) throw new ApiError("not_found");
+  await next();
+});
+
+/** The operator's API: `Bearer <ADMIN_TOKEN>`, compared in constant time (after adminEnabled). */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
+  // adminEnabled has answered already; this keeps an empty token from ever matching.
   if (!token) throw new ApiError("not_found");
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   if (!(await timingSafeEqualText(presented, token))) {

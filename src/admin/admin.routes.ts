@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody } from "../middleware/json-body";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
-import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, RevokedApiKey } from "./admin.schemas";
+import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, OrgListQuery, RevokedApiKey } from "./admin.schemas";
 
 const tags = ["Admin"];
 const security = [{ admin: [] }];
@@ -41,10 +41,11 @@ export const listOrgs = createRoute({
   tags,
   security,
   summary: "List orgs",
-  description: "Every org, newest first.",
+  description: "Every org, newest first, cursor-paginated.",
+  request: { query: OrgListQuery },
   responses: {
-    200: { description: "Every org.", content: { "application/json": { schema: OrgList } } },
-    ...errorResponses(...adminErrors),
+    200: { description: "A page of orgs.", content: { "application/json": { schema: OrgList } } },
+    ...errorResponses(...adminErrors, "invalid_data"),
   },
 });
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ListMeta, Timestamp, text } from "../shared/schemas";
+import { IdCursor, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
 
 export const SCOPES = ["product.read", "product.edit", "webhook.manage", "storefront.read"] as const;
 
@@ -17,6 +17,8 @@ export const Org = z
   .openapi("Org");
 
 export const OrgList = z.object({ ...ListMeta, data: z.array(Org) }).openapi("OrgList");
+
+export const OrgListQuery = z.strictObject({ limit: PageLimit, cursor: IdCursor("org") });
 
 const Origin = z
   .string()

@@ -14,6 +14,8 @@ router.use(
   idempotency(() => "admin"),
 );
 
+export { adminEnabled } from "./admin.middleware";
+
 export const admin = router
   .openapi(routes.createOrg, handlers.createOrg)
   .openapi(routes.listOrgs, handlers.listOrgs)

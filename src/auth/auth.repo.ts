@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { apiKeyOrigins, apiKeys, orgs } from "../db/schema";
 
@@ -59,8 +59,14 @@ export async function insertOrg(db: Database, org: OrgRow): Promise<OrgRow> {
   return existing ?? org;
 }
 
-export function listOrgs(db: Database) {
-  return db.select().from(orgs).orderBy(orgs.id);
+/** Orgs newest first (by id: ULIDs), at most `limit`, those older than `before`. */
+export function listOrgs(db: Database, limit: number, before?: string) {
+  return db
+    .select()
+    .from(orgs)
+    .where(before === undefined ? undefined : lt(orgs.id, before))
+    .orderBy(desc(orgs.id))
+    .limit(limit);
 }
 
 export async function findExistingOrgIds(db: Database, ids: string[]): Promise<Set<string>> {

@@ -2,23 +2,12 @@ import { resourceId } from "../idempotency/idempotency.middleware";
 import { ApiError, invalidData } from "../lib/errors";
 import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
 import { originOf } from "../products/products.handlers";
+import { page } from "../shared/page";
 import type { AppRouteHandler } from "../shared/router";
 import { newSecret } from "./events.delivery";
 import { toEvent } from "./events.model";
 import * as repo from "./events.repo";
 import type * as routes from "./events.routes";
-
-/** A page from `limit + 1` rows, newest first, the cursor being the last id shown. */
-function page<Row extends { id: string }, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item) {
-  const shown = rows.slice(0, limit);
-  const hasMore = rows.length > limit;
-  return {
-    object: "list" as const,
-    data: shown.map(toItem),
-    has_more: hasMore,
-    next_cursor: hasMore ? (shown[shown.length - 1]?.id ?? null) : null,
-  };
-}
 
 export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const query = c.req.valid("query");
@@ -72,11 +61,10 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
   });
 };
 
-const MAX_LISTED_ENDPOINTS = 100;
-
 export const listEndpoints: AppRouteHandler<typeof routes.listEndpoints> = async (c) => {
-  const rows = await repo.listEndpoints(c.var.db, c.var.auth.orgId, MAX_LISTED_ENDPOINTS + 1);
-  return c.json(page(rows, MAX_LISTED_ENDPOINTS, toEndpoint), 200);
+  const query = c.req.valid("query");
+  const rows = await repo.listEndpoints(c.var.db, c.var.auth.orgId, query.limit + 1, query.cursor);
+  return c.json(page(rows, query.limit, toEndpoint), 200);
 };
 
 export const getEndpoint: AppRouteHandler<typeof routes.getEndpoint> = async (c) => {

@@ -108,11 +108,17 @@ export async function findEndpoint(
   return row;
 }
 
-export function listEndpoints(db: Database, orgId: string, limit: number) {
+/** The org's endpoints, newest first (by id: ULIDs), at most `limit`, those older than `before`. */
+export function listEndpoints(db: Database, orgId: string, limit: number, before?: string) {
   return db
     .select()
     .from(webhookEndpoints)
-    .where(eq(webhookEndpoints.orgId, orgId))
+    .where(
+      and(
+        eq(webhookEndpoints.orgId, orgId),
+        before === undefined ? undefined : lt(webhookEndpoints.id, before),
+      ),
+    )
     .orderBy(desc(webhookEndpoints.id))
     .limit(limit);
 }

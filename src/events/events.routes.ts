@@ -13,6 +13,7 @@ import {
   WebhookEndpoint,
   WebhookEndpointInput,
   WebhookEndpointList,
+  WebhookEndpointListQuery,
 } from "./events.schemas";
 
 const security = [{ bearer: [] }];
@@ -84,9 +85,13 @@ export const listEndpoints = createRoute({
   tags,
   security,
   summary: "List webhook endpoints",
-  description: "This org's endpoints, newest first, without their secrets.",
+  description: "This org's endpoints without their secrets, newest first, cursor-paginated.",
   middleware: [requireScope("webhook.manage")] as const,
-  responses: { 200: json("The org's endpoints.", WebhookEndpointList), ...errorResponses(...authErrors) },
+  request: { query: WebhookEndpointListQuery },
+  responses: {
+    200: json("A page of the org's endpoints.", WebhookEndpointList),
+    ...errorResponses(...authErrors, "invalid_data"),
+  },
 });
 
 export const getEndpoint = createRoute({

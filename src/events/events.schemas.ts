@@ -66,6 +66,8 @@ export const WebhookEndpointList = z
   .object({ ...ListMeta, data: z.array(WebhookEndpoint) })
   .openapi("WebhookEndpointList");
 
+export const WebhookEndpointListQuery = z.strictObject({ limit: PageLimit, cursor: IdCursor("we") });
+
 export const DeletedWebhookEndpoint = z
   .object({ id: z.string(), object: z.literal("webhook_endpoint"), deleted: z.literal(true) })
   .openapi("DeletedWebhookEndpoint");

@@ -99,9 +99,19 @@ export async function fetchImage(
     if (error instanceof ImageFetchError) return fail(error.key, error.message);
     if (signal.aborted)
       return fail("timeout", `No complete answer within ${IMAGE_FETCH_TIMEOUT_MS / 1000} s.`);
+    // What the runtime threw ("internal error; reference = …", "Network connection lost.") is
+    // about the runtime, not the URL: the client gets what failed, in its terms; the log keeps it.
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        event: "image_fetch_failed",
+        host: check.url.host,
+        error: String(error),
+      }),
+    );
     return fail(
       "fetch_failed",
-      `The fetch failed: ${error instanceof Error ? error.message : String(error)}`,
+      "The server could not be reached, or the connection failed before a complete answer.",
     );
   }
 }

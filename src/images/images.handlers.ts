@@ -66,14 +66,22 @@ export const add: AppRouteHandler<typeof routes.addImages> = async (c) => {
 };
 
 function requireImage(product: ProductRow, imageId: string) {
-  if (!storedImages(product).some((image) => image.id === imageId)) throw imageNotFound(imageId);
+  const image = storedImages(product).find((stored) => stored.id === imageId);
+  if (!image) throw imageNotFound(imageId);
+  return image;
 }
 
 export const update: AppRouteHandler<typeof routes.updateImage> = async (c) => {
   const { id, image_id: imageId } = c.req.valid("param");
   const values = c.req.valid("json");
-  const product = await onCurrentProduct(c, id, (current) => {
-    requireImage(current, imageId);
+  const product = await onCurrentProduct(c, id, async (current) => {
+    const image = requireImage(current, imageId);
+    // A patch that changes nothing (`{}`, or the values the image has) is a no-op, as for the
+    // product: the product as it is, version and ETag kept (If-Match was checked on the read).
+    const changes =
+      (values.alt !== undefined && values.alt !== image.alt) ||
+      (values.position !== undefined && values.position !== image.position);
+    if (!changes) return current;
     return repo.updateImage(c.var.db, imageId, values, change(c, current));
   });
   return answer(c, product);

@@ -24,6 +24,9 @@ export type ErrorKey =
 
 export type Failure = { field: string; message: string };
 
+/** An error lists at most this many failures. */
+export const MAX_FAILURES = 100;
+
 const STATUS: Record<ErrorKey, ContentfulStatusCode> = {
   invalid_data: 400,
   invalid_json: 400,
@@ -90,10 +93,18 @@ export class ApiError extends Error {
       extra?: Record<string, unknown>;
     } = {},
   ) {
-    super(options.message ?? DEFAULT_MESSAGE[key]);
+    let message = options.message ?? DEFAULT_MESSAGE[key];
+    let failures = options.failures;
+    // However many fields fail (5 000 unknown query parameters are a 40 KB URL), the error stays
+    // small: the first MAX_FAILURES, and the message says how many there were.
+    if (failures && failures.length > MAX_FAILURES) {
+      message = `${message.replace(/\.$/, "")} (the first ${MAX_FAILURES} of ${failures.length}).`;
+      failures = failures.slice(0, MAX_FAILURES);
+    }
+    super(message);
     this.key = key;
     this.status = STATUS[key];
-    this.failures = options.failures;
+    this.failures = failures;
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
   }

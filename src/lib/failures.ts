@@ -12,13 +12,20 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out === "" ? "body" : out;
 }
 
-/** Zod issues as the API's failures: one entry per failing field, unknown keys each named. */
-export function issuesToFailures(issues: readonly Issue[], prefix: PropertyKey[] = []): Failure[] {
+/**
+ * Zod issues as the API's failures: one entry per failing field, unknown keys each named (as a
+ * `field` of a body, or a `query parameter`).
+ */
+export function issuesToFailures(
+  issues: readonly Issue[],
+  prefix: PropertyKey[] = [],
+  unknownKey: "field" | "query parameter" = "field",
+): Failure[] {
   const byField = new Map<string, string>();
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys" && issue.keys) {
       for (const key of issue.keys) {
-        byField.set(fieldPath([...prefix, ...issue.path, key]), `Unknown field '${key}'.`);
+        byField.set(fieldPath([...prefix, ...issue.path, key]), `Unknown ${unknownKey} '${key}'.`);
       }
       continue;
     }

@@ -72,8 +72,8 @@ export const PreconditionFailure = ErrorBody.extend({
   current_version: z.int().openapi({ description: "The product's version now; its ETag is in `ETag`." }),
 }).openapi("PreconditionFailure");
 
-/** Keys every operation can answer: an unknown API-Version (before routing) and a bug. */
-const ALWAYS: ErrorKey[] = ["unsupported_api_version", "internal_error"];
+/** Keys every operation can answer: an unknown API-Version, a query parameter it does not take, a bug. */
+const ALWAYS: ErrorKey[] = ["unsupported_api_version", "invalid_data", "internal_error"];
 
 /** The response headers an error can carry besides the ones every response has (src/shared/openapi.ts). */
 const ERROR_HEADERS: Partial<Record<number, Record<string, { $ref: string }>>> = {
