@@ -34,6 +34,16 @@ with \`Allow\`, and \`OPTIONS\` \`204\` with \`Allow\` (a CORS preflight on the 
 before the key is checked.
 Every response carries \`Request-Id\`; responses that read the database carry
 \`Server-Timing: db;dur=…;desc="rows_read=… rows_written=…", total;dur=…\`.
+Each operation lists, per status, the \`key\` values it can answer (\`Error.key\` is an enum), so a
+client generated from this document can branch on \`error.key\`; a \`412\` is \`PreconditionFailure\`,
+with \`current_version\`.
+
+## This document
+It is checked against every response of the API's test suite, and a client generated from it
+(openapi-typescript, openapi-fetch) is compiled and run in CI. \`PATCH /v1/products/{id}\` takes
+\`ProductPatch\`: every field optional, \`null\` resets any but \`name\` to its default. The read-only
+fields of \`Product\` are declared \`readOnly\` on the write schemas, so a product as read can be sent
+back. Request schemas name their defaults in the field's description.
 
 ## Idempotency
 Send \`Idempotency-Key: <key>\` (1–255 printable ASCII characters, raw or as an RFC 8941 quoted string) on any
