@@ -59,7 +59,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       // The Worker logs a line per request (test/logs.test.ts checks them); keep them out of the report.
-      onConsoleLog: (log: string) => !log.includes('"event":"request"') && !log.includes('"event":"image_fetch_failed"'),
+      onConsoleLog: (log: string) =>
+        !log.includes('"event":"request"') && !log.includes('"event":"image_fetch_failed"'),
     },
   };
 });

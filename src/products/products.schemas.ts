@@ -82,6 +82,15 @@ const Gtin = z
     description: "GTIN-8/12/13/14 with a valid check digit; spaces and hyphens are stripped.",
   });
 
+// The language subtag has 2–3 or 5–8 letters (Intl refuses 1 and 4).
+const LOCALE_PATTERN = "^([A-Za-z]{2,3}|[A-Za-z]{5,8})(-[A-Za-z0-9]{1,8})*$";
+
+/**
+ * A map keyed by locale, as the document says it: JSON Schema's `propertyNames`, which the
+ * metadata type of zod-openapi lacks but passes through (valid in OpenAPI 3.1).
+ */
+const localeKeys = { propertyNames: { maxLength: 35, pattern: LOCALE_PATTERN } } as object;
+
 /** A BCP 47 tag, stored in its canonical form. */
 export const Locale = z
   .string()
@@ -92,7 +101,7 @@ export const Locale = z
   .openapi({
     example: "pt-BR",
     maxLength: 35,
-    pattern: "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$",
+    pattern: LOCALE_PATTERN,
     description: "BCP 47 language tag (`en`, `pt-BR`); stored canonical.",
   });
 
@@ -223,7 +232,10 @@ const ProductOption = z
     localizations: z
       .record(z.string(), z.strictObject({ name: text(1, 128, { trim: true }), values: OptionValues }))
       .default({})
-      .openapi({ description: "Locale → the option's name and its values, in the same order." }),
+      .openapi({
+        description: "Locale → the option's name and its values, in the same order.",
+        ...localeKeys,
+      }),
   })
   .openapi("ProductOption");
 
@@ -302,6 +314,7 @@ export const ProductInput = z
       })
       .default({})
       .openapi({
+        ...localeKeys,
         maxProperties: MAX_LOCALIZATIONS,
         description:
           "Locale (BCP 47) → {name, description, slug, seo}. The default_locale's entry, if sent, is the product's own fields.",

@@ -10,11 +10,14 @@ const codePoints = (value: string) => {
 /** A string of min..max characters (Unicode code points, as JSON Schema counts them). */
 export function text(min: number, max: number, options: { trim?: boolean } = {}) {
   const base = options.trim ? z.string().trim() : z.string();
-  return base
-    .refine((value) => codePoints(value) >= min && codePoints(value) <= max, {
-      message: min > 0 ? `Must be ${min} to ${max} characters.` : `Must be at most ${max} characters.`,
-    })
-    .openapi({ minLength: min, maxLength: max });
+  return (
+    base
+      .refine((value) => codePoints(value) >= min && codePoints(value) <= max, {
+        message: min > 0 ? `Must be ${min} to ${max} characters.` : `Must be at most ${max} characters.`,
+      })
+      // Trimmed text of at least one character must hold one that is not white space.
+      .openapi({ minLength: min, maxLength: max, ...(options.trim && min > 0 ? { pattern: "\\S" } : {}) })
+  );
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
