@@ -103,7 +103,7 @@ const health = createRoute({
       description: "The Worker is up.",
       content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
     },
-    ...errorResponses("unsupported_api_version"),
+    ...errorResponses(),
   },
 });
 
@@ -114,14 +114,11 @@ export function createApp() {
    * Unknown path: 404. Known path, other method: 405 with Allow (OPTIONS: 204 with Allow).
    * Undefined when the path has the method: the route answers.
    */
+  const noRoute = (c: Context<AppEnv>) =>
+    errorResponse(new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }), c);
   const routeCheck = (c: Context<AppEnv>) => {
     const allowed = methodsFor(c.req.path);
-    if (allowed.length === 0) {
-      return errorResponse(
-        new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }),
-        c,
-      );
-    }
+    if (allowed.length === 0) return noRoute(c);
     if (allowed.includes(c.req.method)) return undefined;
     const allow = [...allowed, "OPTIONS"].join(", ");
     if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
@@ -199,11 +196,7 @@ export function createApp() {
 
   // The route check has answered every path no route has; this is for a path it matched that
   // hono's router did not, should they ever disagree.
-  app.notFound(
-    (c) =>
-      routeCheck(c) ??
-      errorResponse(new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }), c),
-  );
+  app.notFound((c) => routeCheck(c) ?? noRoute(c));
   app.onError(errorResponse);
   return app;
 }

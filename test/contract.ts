@@ -46,11 +46,9 @@ const API_HEADERS = [
 /** Paths the document does not describe (they serve it). */
 const UNDOCUMENTED = [/^\/openapi\.json$/, /^\/docs(\/|$)/];
 
-const clone = <T>(value: T): T => structuredClone(value);
-
 /** A copy of the document whose object schemas admit only the properties they name. */
 function closed(document: Document): Document {
-  const copy = clone(document);
+  const copy = structuredClone(document);
   const allOfTargets = new Set<string>();
   const collect = (node: unknown) => {
     if (Array.isArray(node)) node.forEach(collect);
@@ -109,13 +107,15 @@ type Contract = {
 };
 
 let contract: Promise<Contract> | undefined;
+/** The `{$ref}` schemas schemaErrors made, kept so that each compiles once. */
+const references = new Map<string, Json>();
 const ERROR = { $ref: "#/components/schemas/Error" };
 
 async function load(): Promise<Contract> {
   const response = await exports.default.fetch(new Request("https://api.test/openapi.json"));
   const document = (await response.json()) as Document;
   const strict = { ...closed(document), $id: DOCUMENT_URI } as unknown as Schema;
-  const open = { ...clone(document), $id: DOCUMENT_URI } as unknown as Schema;
+  const open = { ...structuredClone(document), $id: DOCUMENT_URI } as unknown as Schema;
   const cache = new Map<Json, Validator>();
   const validate = (schema: Json, value: unknown, isOpen = false) => {
     let validator = cache.get(schema);
@@ -304,5 +304,3 @@ export async function schemaErrors(reference: string, value: unknown): Promise<s
   }
   return validate(schema, value, true);
 }
-
-const references = new Map<string, Json>();

@@ -16,9 +16,8 @@ const tags = ["Products"];
 const security = [{ bearer: [] }];
 export const ProductId = IdParam("Product id", "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK");
 
-export const etagHeader = {
-  ETag: { schema: { type: "string" as const }, description: 'Strong ETag: `"<version>"`.' },
-};
+/** The product's ETag, `"<version>"` (the header is declared once, in src/shared/openapi.ts). */
+const etagHeader = { ETag: { $ref: "#/components/headers/ETag" } };
 export const ifMatch = z.object({
   "if-match": z
     .string()
@@ -44,12 +43,9 @@ const writeErrors = [
   "duplicate_slug",
 ] as const;
 
-export const productResponse = (
-  description: string,
-  headers: Record<string, { schema: { type: "string" }; description: string }> = etagHeader,
-) => ({
+export const productResponse = (description: string) => ({
   description,
-  headers,
+  headers: etagHeader,
   content: { "application/json": { schema: Product } },
 });
 
