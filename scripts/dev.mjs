@@ -1,11 +1,13 @@
-// `npm run dev`: local D1 migrated, `wrangler dev` started, a local org with a secret and a
-// publishable key (made through the admin API, kept in .wrangler/dev-key.json) that survive
-// restarts, demo products on first start, and the example storefront on its own origin.
+// `npm run dev`: local D1 migrated, `wrangler dev` started, a local org with a secret key that runs
+// every example of the README and a publishable key (made through the admin API, kept in
+// .wrangler/dev-key.json) that survive restarts, demo products on first start, and the example
+// storefront on its own origin. IMAGE_FETCH_ALLOWED_HOSTS from the environment is passed on to the
+// Worker (.dev.vars holds only the secrets wrangler.toml declares).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { seedDemo } from "../examples/storefront/seed.mjs";
 import { serveStorefront } from "../examples/storefront/serve.mjs";
-import { call, createShop, migrate, startWorker } from "./local.mjs";
+import { call, createShop, migrate, SECRET_KEY_SCOPES, startWorker } from "./local.mjs";
 
 const PORT = Number(process.env.PORT ?? "8787");
 const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT ?? PORT + 1);
@@ -19,17 +21,29 @@ if (!existsSync(".dev.vars")) {
 const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim();
 
 migrate();
-const { child, base } = await startWorker({ port: PORT, args: process.argv.slice(2) });
+const allowedHosts = process.env.IMAGE_FETCH_ALLOWED_HOSTS;
+const { child, base } = await startWorker({
+  port: PORT,
+  vars: allowedHosts ? { IMAGE_FETCH_ALLOWED_HOSTS: allowedHosts } : {},
+  args: process.argv.slice(2),
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
 
 let dev = existsSync(KEY_FILE) ? JSON.parse(readFileSync(KEY_FILE, "utf8")) : undefined;
-const works = async (key) =>
-  key && (await call(base, "/v1/storefront/products", { token: key })).status === 200;
-const sameOrigins = dev?.storefront_origins?.join() === storefrontOrigins.join();
-if (!sameOrigins || !(await works(dev?.key)) || !(await works(dev?.publishable_key))) {
-  const shop = await createShop(base, adminToken, { name: "Local development", origins: storefrontOrigins });
-  dev = { ...shop, storefront_origins: storefrontOrigins };
+const works = async (key, path) => key && (await call(base, path, { token: key })).status === 200;
+const current =
+  dev?.storefront_origins?.join() === storefrontOrigins.join() &&
+  dev?.scopes?.join() === SECRET_KEY_SCOPES.join() &&
+  (await works(dev?.key, "/v1/webhook_endpoints?limit=1")) &&
+  (await works(dev?.publishable_key, "/v1/storefront/products?limit=1"));
+if (!current) {
+  const shop = { name: "Local development", origins: storefrontOrigins };
+  // New keys for the org of the last run, so its products stay; a new org if that one is gone.
+  const keys = await createShop(base, adminToken, { ...shop, orgId: dev?.org_id }).catch(() =>
+    createShop(base, adminToken, shop),
+  );
+  dev = { ...keys, scopes: SECRET_KEY_SCOPES, storefront_origins: storefrontOrigins };
   mkdirSync(".wrangler", { recursive: true });
   writeFileSync(KEY_FILE, `${JSON.stringify(dev, null, 2)}\n`);
 }
@@ -42,9 +56,10 @@ await serveStorefront({ port: STOREFRONT_PORT, api: base, publishableKey: dev.pu
 console.log(`
   Products API on ${base}
   org:             ${dev.org_id}
-  secret key:      ${dev.key}   (product.edit, product.read)
+  secret key:      ${dev.key}   (${SECRET_KEY_SCOPES.join(", ")}; product.edit implies product.read)
   publishable key: ${dev.publishable_key}   (storefront.read, from ${storefrontOrigins.join(", ")})
-  admin token:     from .dev.vars
+  admin token:     ADMIN_TOKEN in .dev.vars (POST /v1/admin/api_keys makes keys with other scopes)
+  image fetches:   ${allowedHosts ? `also from ${allowedHosts}` : "https on port 443 only (IMAGE_FETCH_ALLOWED_HOSTS=host:port npm run dev allows a local server)"}
   docs:            ${base}/docs
   openapi:         ${base}/openapi.json
   storefront:      http://127.0.0.1:${STOREFRONT_PORT}/examples/storefront/

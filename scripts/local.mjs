@@ -107,21 +107,30 @@ export async function call(base, path, { token, body } = {}) {
   return { status: response.status, body: await response.json() };
 }
 
-/** An org with a secret key (product.edit) and a publishable key for `origins`, made through the admin API. */
-export async function createShop(base, adminToken, { name, origins }) {
-  const org = await call(base, "/v1/admin/orgs", { token: adminToken, body: { name } });
-  if (org.status !== 201) throw new Error(`could not create an org: ${JSON.stringify(org.body)}`);
+/** The scopes of the secret key `npm run dev` prints: every example of the README runs with it. */
+export const SECRET_KEY_SCOPES = ["product.edit", "webhook.manage"];
+
+/**
+ * An org with a secret key (SECRET_KEY_SCOPES) and a publishable key (storefront.read) for
+ * `origins`, made through the admin API. With `orgId`, new keys for that org (throws if it is gone).
+ */
+export async function createShop(base, adminToken, { name, origins, orgId }) {
+  if (!orgId) {
+    const org = await call(base, "/v1/admin/orgs", { token: adminToken, body: { name } });
+    if (org.status !== 201) throw new Error(`could not create an org: ${JSON.stringify(org.body)}`);
+    orgId = org.body.id;
+  }
   const key = async (body) => {
     const created = await call(base, "/v1/admin/api_keys", {
       token: adminToken,
-      body: { name, org_ids: [org.body.id], ...body },
+      body: { name, org_ids: [orgId], ...body },
     });
     if (created.status !== 201) throw new Error(`could not create a key: ${JSON.stringify(created.body)}`);
     return created.body.key;
   };
   return {
-    org_id: org.body.id,
-    key: await key({ type: "secret", scopes: ["product.edit"] }),
+    org_id: orgId,
+    key: await key({ type: "secret", scopes: SECRET_KEY_SCOPES }),
     publishable_key: await key({
       type: "publishable",
       scopes: ["storefront.read"],
