@@ -43,7 +43,7 @@ async function fillSlugs(
     currentSlugs.set(current.default_locale, current.slug);
   }
   const pick = async (locale: string, name: string) => {
-    const base = slugify(name) ?? fallbackSlug(productId);
+    const base = slugify(name, locale) ?? fallbackSlug(productId);
     const kept = currentSlugs.get(locale);
     if (kept && generatedFrom(kept, base, productId)) {
       generated.add(`${locale}:${kept}`);
