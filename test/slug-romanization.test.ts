@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { slugify } from "../src/lib/slug";
+import { latinSlugify, slugify } from "../src/lib/slug";
 import { api, createProduct, publishableKey, type Tenant, tenant } from "./helpers";
 
 /**
@@ -148,6 +148,43 @@ describe("updates", () => {
     const renamed = await write("PUT", second.id, { name: "Медный чайник 2 л" });
     expect(renamed).toMatchObject({ version: 2, slug: "mednyi-chainik-2-l" });
   });
+
+  it("keep a slug stored before names were romanized: no URL moves on PUT; a PATCH with slug: null moves it", async () => {
+    // A product stored before: a Russian name with the id fallback (made here by renaming with
+    // PATCH, which keeps the slug), a mixed name with its Latin words only, and a localization.
+    const russian = await create({ name: "绿茶", localizations: { ru: { name: "绿茶" } } });
+    const stored = await write("PATCH", russian.id, {
+      name: "Медный чайник",
+      localizations: { ru: { name: "Медный чайник" } },
+    });
+    expect(stored).toMatchObject({
+      slug: fallback(russian),
+      localizations: { ru: { slug: fallback(russian) } },
+    });
+    const put = await write("PUT", russian.id, {
+      name: "Медный чайник",
+      localizations: { ru: { name: "Медный чайник" } },
+    });
+    expect(put).toMatchObject({
+      version: stored.version,
+      slug: fallback(russian),
+      localizations: { ru: { slug: fallback(russian) } },
+    });
+    const moved = await write("PATCH", russian.id, { slug: null, localizations: { ru: { slug: null } } });
+    expect(moved).toMatchObject({
+      slug: "mednyi-chainik",
+      localizations: { ru: { slug: "mednyi-chainik" } },
+    });
+
+    const mixed = await create({ name: "Bosch TWK" });
+    await write("PATCH", mixed.id, { name: "Чайник Bosch TWK" });
+    expect(await write("PUT", mixed.id, { name: "Чайник Bosch TWK" })).toMatchObject({ slug: "bosch-twk" });
+    expect(await write("PATCH", mixed.id, { slug: null })).toMatchObject({ slug: "chainik-bosch-twk" });
+    // A new name gives a new slug, romanized.
+    expect(await write("PUT", mixed.id, { name: "Чайник Bosch TWK 2" })).toMatchObject({
+      slug: "chainik-bosch-twk-2",
+    });
+  });
 });
 
 /** API.md's slug rule before romanization, as it was: the reference the Latin names must still meet. */
@@ -209,6 +246,18 @@ describe("names with none of the romanized scripts' letters (pure functions)", (
     ]) {
       expect(slugify(text), text).toBe(slugBefore(text));
     }
+  });
+
+  it("and latinSlugify, the rule an update compares stored slugs with, is the rule before for every name", () => {
+    const anyName = fc.oneof(name, fc.string({ unit: "grapheme", maxLength: 30 }));
+    fc.assert(
+      fc.property(anyName, (text) => {
+        expect(latinSlugify(text)).toBe(slugBefore(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(latinSlugify("Чайник Bosch")).toBe("bosch");
+    expect(latinSlugify("Медный чайник")).toBeUndefined();
   });
 
   it("romanized names stay in the slug pattern and 256 characters", () => {

@@ -160,6 +160,12 @@ export function slugify(name: string, locale = ""): string | undefined {
   return latinWords(name.replace(RUN, (run) => romanizedRun(run, language)));
 }
 
+/**
+ * The slug of a name's Latin letters and digits alone: the rule before other scripts were romanized.
+ * An update keeps a stored slug it gives, so no URL made then moves.
+ */
+export const latinSlugify = (name: string): string | undefined => latinWords(name);
+
 /** The slug of a name with nothing to make one from: `product-` and the id's last 10 characters. */
 export const fallbackSlug = (productId: string) => `product-${productId.slice(-10).toLowerCase()}`;
 
