@@ -131,7 +131,7 @@ work and is never stored under an \`Idempotency-Key\`, so retry it with the same
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
 | \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
-| \`slug\` | lower-case a-z/0-9 words joined by single hyphens, ≤ 256; unique per org and locale (\`409 duplicate_slug\`); generated from the name when absent, \`-2\`, \`-3\` … on a collision; an update that leaves it out keeps the current one while the name gives it |
+| \`slug\` | lower-case a-z/0-9 words joined by single hyphens, ≤ 256; unique per org and locale (\`409 duplicate_slug\`); generated from the name when absent (Cyrillic, Greek, Armenian and Georgian letters romanized), \`-2\`, \`-3\` … on a collision; an update that leaves it out keeps the current one while the name gives it |
 | \`localizations\` | ≤ 50 locales, each with a \`name\` (1 – 512); their slugs as the product's |
 | \`seo\` | \`title\` ≤ 256, \`description\` ≤ 1024 characters |
 | \`default_locale\` | a BCP 47 tag, stored canonical |

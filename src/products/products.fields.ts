@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { invalidData } from "../lib/errors";
-import { candidate, fallbackSlug, generatedFrom, slugify, suffixed } from "../lib/slug";
+import { candidate, fallbackSlug, generatedFrom, latinSlugify, slugify, suffixed } from "../lib/slug";
 import {
   type ProductFields,
   type ProductRow,
@@ -25,9 +25,18 @@ import type { ProductInput } from "./products.schemas";
 export type SlugPick = "guess" | "number" | "unique";
 
 /**
+ * Which current slugs an update keeps for a name: `name`, one the name gives; `name or earlier`, also
+ * one it gave before names were romanized (a Cyrillic name's `product-<id>`, a mixed name's Latin words
+ * alone). A PUT without slugs keeps those, so no stored URL moves; a PATCH's `slug: null` asks for the
+ * name's slug as it is made now.
+ */
+export type SlugKeep = "name" | "name or earlier";
+
+/**
  * Fills the slugs the client left out; returns the lookup values (`<locale>:<slug>`) it generated.
  * An update keeps a locale's current slug when it is one generating from the same name could give
- * (no read, and the product's URL stays put even when a lower number has come free).
+ * (no read, and the product's URL stays put even when a lower number has come free; `keep` says
+ * whether the slugs of the rules before romanization count).
  */
 async function fillSlugs(
   c: Context<AppEnv>,
@@ -35,6 +44,7 @@ async function fillSlugs(
   fields: ProductFields,
   how: SlugPick,
   current?: ProductFields,
+  keep: SlugKeep = "name",
 ): Promise<Set<string>> {
   const generated = new Set<string>();
   const currentSlugs = new Map<string, string | null>();
@@ -43,9 +53,10 @@ async function fillSlugs(
     currentSlugs.set(current.default_locale, current.slug);
   }
   const pick = async (locale: string, name: string) => {
-    const base = slugify(name) ?? fallbackSlug(productId);
+    const base = slugify(name, locale) ?? fallbackSlug(productId);
     const kept = currentSlugs.get(locale);
-    if (kept && generatedFrom(kept, base, productId)) {
+    const earlier = keep === "name or earlier" ? (latinSlugify(name) ?? fallbackSlug(productId)) : base;
+    if (kept && (generatedFrom(kept, base, productId) || generatedFrom(kept, earlier, productId))) {
       generated.add(`${locale}:${kept}`);
       return kept;
     }
@@ -87,6 +98,7 @@ export async function fieldsOrThrow(
   productId: string,
   slugs: SlugPick = "number",
   current?: ProductRow,
+  keep: SlugKeep = "name",
 ) {
   const stored = current ? storedFields(current) : undefined;
   const result = resolveProductFields(input, stored);
@@ -116,6 +128,6 @@ export async function fieldsOrThrow(
     return [];
   });
   if (failures.length > 0) throw invalidData(failures);
-  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs, stored);
+  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs, stored, keep);
   return { fields: result.fields, generatedSlugs };
 }

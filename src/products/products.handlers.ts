@@ -11,7 +11,7 @@ import { mergePatch } from "../lib/merge-patch";
 import { etag, noneMatch, parseIfMatch, preconditionFailed } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { parseDateOrDateTime } from "../shared/schemas";
-import { fieldsOrThrow } from "./products.fields";
+import { fieldsOrThrow, type SlugKeep } from "./products.fields";
 import {
   type ProductFields,
   type ProductRow,
@@ -154,12 +154,13 @@ async function updateFromCurrent(
   c: Context<AppEnv>,
   id: string,
   inputFor: (current: ProductRow) => ProductInputType,
+  keep: SlugKeep,
 ) {
   const stage = new ImageStage(c, id, "image_urls");
   const row = await stage.write(() =>
     onCurrentProduct(c, id, async (current) => {
       const input = inputFor(current);
-      const { fields } = await fieldsOrThrow(c, input, id, "number", current);
+      const { fields } = await fieldsOrThrow(c, input, id, "number", current, keep);
       const images = await stage.rowsFor(current, { urls: input.image_urls ?? [] });
       const result = await repo.updateProduct(
         c.var.db,
@@ -180,16 +181,21 @@ async function updateFromCurrent(
 export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const input = c.req.valid("json");
-  return updateFromCurrent(c, id, () => input);
+  return updateFromCurrent(c, id, () => input, "name or earlier");
 };
 
 export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  return updateFromCurrent(c, id, (current) => {
-    const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
-    if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
-    return parsed.data;
-  });
+  return updateFromCurrent(
+    c,
+    id,
+    (current) => {
+      const parsed = ProductInput.safeParse(mergePatch(writableFields(current), c.var.body));
+      if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
+      return parsed.data;
+    },
+    "name",
+  );
 };
 
 export const adjustInventory: AppRouteHandler<typeof routes.adjustInventory> = async (c) => {
