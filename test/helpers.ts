@@ -146,6 +146,7 @@ export type Image = {
   size_bytes: number;
   width: number;
   height: number;
+  orientation: number;
   sha256: string;
   alt: string | null;
   position: number;

@@ -59,6 +59,12 @@ const FIXTURES: Record<string, [keyof typeof IMAGES, string]> = {
   "/gif": ["gif", "image/gif"],
   "/webp": ["webpLossy", "image/webp"],
   "/avif": ["avif", "image/avif"],
+  "/jpeg-orientation-1": ["jpegOrientation1", "image/jpeg"],
+  "/jpeg-orientation-3": ["jpegOrientation3", "image/jpeg"],
+  "/jpeg-orientation-6": ["jpegOrientation6", "image/jpeg"],
+  "/jpeg-orientation-8": ["jpegOrientation8", "image/jpeg"],
+  "/jpeg-orientation-6-mm": ["jpegOrientation6BigEndian", "image/jpeg"],
+  "/png-orientation-6": ["pngOrientation6", "image/png"],
 };
 
 async function respond(url: URL): Promise<Response> {

@@ -72,6 +72,7 @@ describe("upload", () => {
       size_bytes: bytes.length,
       width: 7,
       height: 5,
+      orientation: 1,
       sha256: await sha256Hex(bytes),
       alt: null,
       position: 0,

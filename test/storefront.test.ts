@@ -171,7 +171,7 @@ describe("the public projection", () => {
     expect(body.min_order_quantity).toBe(2);
     expect(body.images).toHaveLength(1);
     expect(Object.keys(body.images[0] as object).sort()).toEqual(
-      ["alt", "content_type", "height", "id", "object", "position", "url", "width"].sort(),
+      ["alt", "content_type", "height", "id", "object", "orientation", "position", "url", "width"].sort(),
     );
     expect(body.images[0]?.url).toBe(`https://api.test/images/${(body.images[0] as { id: string }).id}`);
   });

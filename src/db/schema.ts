@@ -138,8 +138,11 @@ export const images = sqliteTable(
     sourceUrl: text("source_url"),
     contentType: text("content_type").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
+    // The size as shown: the bytes' EXIF orientation (1–8, 1 for none) applied, so 5–8 swap the
+    // stored sides. Rows from before migration 0014 are orientation 1 with the size as stored.
     width: integer("width").notNull(),
     height: integer("height").notNull(),
+    orientation: integer("orientation").notNull().default(1),
     sha256: text("sha256").notNull(),
     alt: text("alt"),
     position: integer("position").notNull(),

@@ -61,6 +61,7 @@ export function insertImage(db: Database, image: ImageRow, productWhere: SQL | u
         sizeBytes: value("sizeBytes", image.sizeBytes),
         width: value("width", image.width),
         height: value("height", image.height),
+        orientation: value("orientation", image.orientation),
         sha256: value("sha256", image.sha256),
         alt: value("alt", image.alt),
         position: value("position", image.position),

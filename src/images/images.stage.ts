@@ -108,6 +108,7 @@ export class ImageStage {
         sizeBytes: fetched.bytes.byteLength,
         width: fetched.image.width,
         height: fetched.image.height,
+        orientation: fetched.image.orientation,
         sha256,
         alt: null,
         createdAt: new Date().toISOString(),

@@ -1,6 +1,7 @@
 import type { products } from "../db/schema";
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
+import type { Orientation } from "../lib/exif";
 import { normalizeGtin } from "../lib/gtin";
 import { newId } from "../lib/ids";
 import { canonicalLocale } from "../lib/locale";
@@ -425,7 +426,7 @@ export const storedFields = (row: Pick<ProductRow, "data">): ProductFields =>
     ...(JSON.parse(row.data) as Partial<ProductFields>),
   }) as ProductFields;
 
-/** An image as products.images keeps it (see migration 0004). */
+/** An image as products.images keeps it (see migrations 0004 and 0014). */
 export type StoredImage = {
   id: string;
   source_url: string | null;
@@ -433,13 +434,21 @@ export type StoredImage = {
   size_bytes: number;
   width: number;
   height: number;
+  orientation: Orientation;
   sha256: string;
   alt: string | null;
   position: number;
   created_at: string;
 };
 
-export const storedImages = (row: Pick<ProductRow, "images">) => JSON.parse(row.images) as StoredImage[];
+/**
+ * The images of a row. products.images written before migration 0014 (and the event snapshots
+ * taken of it) has no `orientation`: those images are orientation 1, with the size as stored.
+ */
+export const storedImages = (row: Pick<ProductRow, "images">): StoredImage[] =>
+  (JSON.parse(row.images) as (Omit<StoredImage, "orientation"> & { orientation?: Orientation })[]).map(
+    (image) => ({ ...image, orientation: image.orientation ?? 1 }),
+  );
 
 /**
  * What every representation of a product (the API's, the storefront's) computes the same way
@@ -514,6 +523,7 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
       size_bytes: image.size_bytes,
       width: image.width,
       height: image.height,
+      orientation: image.orientation,
       sha256: image.sha256,
       alt: image.alt,
       position: image.position,

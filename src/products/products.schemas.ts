@@ -410,8 +410,19 @@ export const Image = z
       .openapi({ description: "The URL it was fetched from; null for an upload." }),
     content_type: z.string().openapi({ example: "image/png", description: "Sniffed from the bytes." }),
     size_bytes: z.int(),
-    width: z.int(),
-    height: z.int(),
+    width: z.int().openapi({
+      description:
+        "Pixels across as shown: the stored width, or the stored height when `orientation` is 5–8 (a quarter turn).",
+    }),
+    height: z.int().openapi({
+      description:
+        "Pixels down as shown: the stored height, or the stored width when `orientation` is 5–8 (a quarter turn).",
+    }),
+    orientation: z.int().min(1).max(8).openapi({
+      example: 6,
+      description:
+        "The EXIF orientation of the bytes, which browsers apply when they show the image (the bytes are served as sent): 1 as stored, 3 half a turn, 6 a quarter turn clockwise, 8 anticlockwise, 2, 4, 5 and 7 their mirror images. Read from a JPEG's Exif APP1 segment and a PNG's `eXIf` chunk before its image data; 1 when there is none, and for GIF, WebP and AVIF (browsers do not turn a WebP by its EXIF, and AVIF's own rotation properties are not read). 1 also for images stored before this field existed, with their size as stored then.",
+    }),
     sha256: z.string(),
     alt: z.string().nullable(),
     position: z.int(),

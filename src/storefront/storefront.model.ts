@@ -122,6 +122,7 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
       content_type: image.content_type,
       width: image.width,
       height: image.height,
+      orientation: image.orientation,
       alt: image.alt,
       position: image.position,
     })),

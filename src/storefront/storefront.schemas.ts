@@ -73,6 +73,7 @@ export const StorefrontProduct = Product.pick({
         content_type: true,
         width: true,
         height: true,
+        orientation: true,
         alt: true,
         position: true,
       }),
