@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
 /**
- * The catalogue fields beyond the core (API.md's field table): SEO, locale, merchandising flags,
+ * The catalogue fields beyond the core (the contract's field table): SEO, locale, merchandising flags,
  * availability and novelty windows with their computed flags, attributes, custom fields, allowed
  * countries and destination. Each rule at its edge and just past it, through HTTP.
  */
@@ -79,7 +79,7 @@ describe("merchandising flags", () => {
     exclude_from_feeds: false,
   };
 
-  it("default as API.md says and take either boolean", async () => {
+  it("default as the contract says and take either boolean", async () => {
     expect(await accepted({})).toMatchObject(FLAGS);
     const flipped = Object.fromEntries(Object.entries(FLAGS).map(([name, value]) => [name, !value]));
     expect(await accepted(flipped)).toMatchObject(flipped);

@@ -2,7 +2,7 @@
 // Naughty Strings in every string field, wrong JSON types, numbers past every range, NaN and
 // Infinity, nulls, huge arrays, deep nesting, duplicate keys, a BOM, invalid UTF-8, bodies at and
 // past 1 MiB, wrong and missing content types, oversized headers and query strings. Every answer
-// must be a documented one (API.md, Errors): 2xx, or a 4xx of the error table in the one error
+// must be a documented one (the contract, Errors): 2xx, or a 4xx of the error table in the one error
 // shape. Never a 5xx. Afterwards D1 holds exactly the products the 201s made.
 //
 // Violations are collected rather than thrown at the first one, so that a run lists every problem
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import { ADMIN_TOKEN, api, BASE, createKey, createOrg } from "./helpers";
 
-/** API.md's error table: every documented key and its status (500 internal_error is never acceptable here). */
+/** the contract's error table: every documented key and its status (500 internal_error is never acceptable here). */
 const DOCUMENTED_ERRORS: Record<string, number> = {
   invalid_data: 400,
   invalid_json: 400,
@@ -588,7 +588,7 @@ function productBody(): Json {
   };
 }
 
-/** A text field of a body, its rule from API.md, and what a read gives back. */
+/** A text field of a body, its rule from the contract, and what a read gives back. */
 type TextField = { path: Path; min: number; max: number; trim?: boolean };
 /** Fields whose rules refuse `text`: by length, and any text with an unpaired surrogate (not Unicode). */
 const rulesFailing = (fields: TextField[], text: string) =>
@@ -600,7 +600,7 @@ const rulesFailing = (fields: TextField[], text: string) =>
     .map(({ path }) => pathName(path))
     .sort();
 
-/** Free-text fields of a product (API.md, The product), with their rules. */
+/** Free-text fields of a product (the contract, The product), with their rules. */
 const PRODUCT_TEXT: TextField[] = [
   { path: ["name"], min: 1, max: 512, trim: true },
   { path: ["description"], min: 0, max: 5000 },
@@ -910,7 +910,7 @@ async function newEndpoint(): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // The corpus.
 
-/** The check of a free-text body against the rules of its fields (API.md), and of what was stored. */
+/** The check of a free-text body against the rules of its fields (the contract), and of what was stored. */
 function textCheck(
   fields: TextField[],
   text: string,
@@ -1434,7 +1434,7 @@ afterAll(() => {
   console.log(JSON.stringify({ hostile_summary: summary }));
 });
 
-/** Statuses of the inputs whose answer API.md leaves open or pins to one key, by kind (all operations). */
+/** Statuses of the inputs whose answer the contract leaves open or pins to one key, by kind (all operations). */
 function edgeCases() {
   const kinds = [
     "utf8_bom",
@@ -1507,7 +1507,7 @@ describe("hostile input against every write operation", () => {
       ),
     ]);
     // Concurrent writes to one product without If-Match: the last write wins and none is refused
-    // (API.md, Versions and preconditions: 412 is for an If-Match that does not match).
+    // (the contract, Versions and preconditions: 412 is for an If-Match that does not match).
     const patch = opById("PATCH /v1/products/{id}");
     await runAll(
       Array.from({ length: BURST }, (_, i) =>
@@ -1561,7 +1561,7 @@ describe("hostile input against every write operation", () => {
     expect(stats.fiveXX).toBe(0);
   }, 180_000);
 
-  it("stores accepted naughty strings as sent (trimmed where API.md trims)", async () => {
+  it("stores accepted naughty strings as sent (trimmed where the contract trims)", async () => {
     expect(roundTrips.length).toBeGreaterThan(400);
     const expected = new Map(roundTrips.map(({ id, text }) => [id, text]));
     const mismatches: string[] = [];

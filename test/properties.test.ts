@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrg, expectFailures } from "./helpers";
 
 /**
- * Property-based tests of the product resource (API.md, "The product", PUT/PATCH and Errors), with
+ * Property-based tests of the product resource (the contract, "The product", PUT/PATCH and Errors), with
  * fast-check: random valid products round-trip through POST, GET, PUT and PATCH as sent (normalised
- * only where API.md says so, each normalisation spelled out in `expected` below), and random
+ * only where the contract says so, each normalisation spelled out in `expected` below), and random
  * single-field breakages of valid products are refused with 400 invalid_data naming exactly that
  * field, writing nothing.
  *
@@ -141,7 +141,7 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-/** Nesting depth as API.md counts it for props: the object itself is level 1. */
+/** Nesting depth as the contract counts it for props: the object itself is level 1. */
 function depth(value: unknown): number {
   if (typeof value !== "object" || value === null) return 0;
   return 1 + Math.max(0, ...Object.values(value).map(depth));
@@ -151,7 +151,7 @@ const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(va
 /** Read-only fields a write leaves as they were. */
 const READ_ONLY_KEPT = ["id", "object", "org_id", "created_at", "created_by", "images", "in_stock"];
 
-/** The writable fields of the read representation (API.md's field table). */
+/** The writable fields of the read representation (the contract's field table). */
 const WRITABLE = [
   "name",
   "description",
@@ -243,7 +243,7 @@ const COUNTRIES = [
   "ZA", "NG", "KE", "EG", "MA", "TR", "IL", "AE", "SA", "QA", "PL", "CZ", "SK", "HU", "RO", "BG",
   "GR", "HR", "SI", "EE", "LV", "LT", "UA", "AQ", "BV", "PS", "EH", "SJ",
 ];
-/** [as a client sends it, canonical]: the canonical form is what API.md stores. */
+/** [as a client sends it, canonical]: the canonical form is what the contract stores. */
 const LOCALES: [string, string][] = [
   ["en", "en"],
   ["EN", "en"],
@@ -284,7 +284,7 @@ function gs1CheckDigit(body: string): number {
   for (let i = body.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) sum += Number(body[i]) * weight;
   return (10 - (sum % 10)) % 10;
 }
-/** API.md: "digits (spaces and hyphens stripped)". */
+/** the contract: "digits (spaces and hyphens stripped)". */
 const gtinDigits = (gtin: string) => gtin.replace(/[\s-]/g, "");
 
 /** round(cost × (100 + markup) / 100), half away from zero, exactly (markup has ≤ 4 decimals). */
@@ -298,7 +298,7 @@ const markupUnits = (markup: number) => Math.round(markup * 10_000);
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
- * A slug generated from a name (API.md, Slugs): accents folded, lower-cased, every run of other
+ * A slug generated from a name (the contract, Slugs): accents folded, lower-cased, every run of other
  * characters one `-`, trimmed, cut to 256 at a word boundary; no [a-z0-9] left: product-<id tail>.
  * Exact for ASCII names; for other names the folding table is the server's business, so only the
  * slug's shape is checked.
@@ -322,7 +322,7 @@ function generatedSlug(name: string, productId: string): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The model: what API.md says a product reads as, given the body that wrote it.
+// The model: what the contract says a product reads as, given the body that wrote it.
 
 type Variant = Body & { id: string; options: Record<string, string> };
 
@@ -359,7 +359,7 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
   const type = str(sent.type ?? "physical");
   const defaultLocale = canonicalLocale(str(sent.default_locale ?? "en"));
 
-  // prices (API.md): currency case-insensitive in, upper-case out; an absent amount is
+  // prices (the contract): currency case-insensitive in, upper-case out; an absent amount is
   // round(cost × (100 + markup) / 100), half away from zero; absent extras are null.
   const prices = asList(sent.prices).map((entry) => {
     const price = asBody(entry);
@@ -374,8 +374,8 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     };
   });
 
-  // name (API.md): trimmed; a localization's name likewise (API.md does not say so for those).
-  // localizations (API.md): the default_locale entry, if sent, is the product's own fields (its
+  // name (the contract): trimmed; a localization's name likewise (the contract does not say so for those).
+  // localizations (the contract): the default_locale entry, if sent, is the product's own fields (its
   // slug, if sent, is the product slug); keys are locales, stored canonical as default_locale is.
   let own: Body = {
     name: str(sent.name).trim(),
@@ -396,7 +396,7 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     if (locale === defaultLocale) own = { ...localization, slug: localization.slug ?? own.slug };
     else localizations[locale] = localization;
   }
-  // slug (API.md, Slugs): a missing one is generated from the name it belongs to.
+  // slug (the contract, Slugs): a missing one is generated from the name it belongs to.
   const currentSlug = (locale: string) =>
     before === undefined
       ? undefined
@@ -412,8 +412,8 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
   const inventory = { ...(asBody(sent.inventory) as object) };
   const options = asList(sent.options).map((entry) => {
     const option = asBody(entry);
-    // display defaults to dropdown (API.md). Names and values are trimmed, their localizations'
-    // too, and localization keys kept as sent: API.md is silent on both (the server does this).
+    // display defaults to dropdown (the contract). Names and values are trimmed, their localizations'
+    // too, and localization keys kept as sent: the contract is silent on both (the server does this).
     return {
       name: str(option.name).trim(),
       values: asList(option.values).map((value) => str(value).trim()),
@@ -440,8 +440,8 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     const chosen = asBody(variant.options) as Record<string, string>;
     const variantOptions = Object.fromEntries(names.map((name) => [name, chosen[name] as string]));
     // A variant keeps its id while its option combination stays; a new one gets a new var_ id
-    // (API.md). Its gtin is digits only, like the product's; its price currencies upper-case;
-    // image_ids deduplicated (API.md is silent on that); absent fields take their defaults.
+    // (the contract). Its gtin is digits only, like the product's; its price currencies upper-case;
+    // image_ids deduplicated (the contract is silent on that); absent fields take their defaults.
     const kept = previous.find((before) => sameOptions(before.options, variantOptions));
     const stock =
       variant.inventory === undefined || variant.inventory === null ? null : asBody(variant.inventory);
@@ -467,25 +467,25 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     ...own,
     status: sent.status ?? "active",
     type,
-    // shippable (API.md): default true for physical products (and false for the others).
+    // shippable (the contract): default true for physical products (and false for the others).
     shippable: sent.shippable ?? type === "physical",
     schedule_appointment: sent.schedule_appointment ?? false,
     sku: orNull(sent.sku),
-    // gtin (API.md): spaces and hyphens stripped.
+    // gtin (the contract): spaces and hyphens stripped.
     gtin: sent.gtin === undefined || sent.gtin === null ? null : gtinDigits(str(sent.gtin)),
     tax_category: orNull(sent.tax_category),
     tax_behavior: sent.tax_behavior ?? "exclusive",
     prices,
-    // default_currency (API.md): a currency, so upper-case out; the first price's when not set.
+    // default_currency (the contract): a currency, so upper-case out; the first price's when not set.
     default_currency:
       sent.default_currency === undefined || sent.default_currency === null
         ? (prices[0]?.currency ?? null)
         : str(sent.default_currency).toUpperCase(),
     features: sent.features ?? [],
-    // tags: deduplicated (API.md), first occurrence kept; trimmed (API.md is silent on that).
+    // tags: deduplicated (the contract), first occurrence kept; trimmed (the contract is silent on that).
     tags: unique(asList(sent.tags).map((tag) => str(tag).trim())),
     props: sent.props ?? {},
-    // agent_ids: deduplicated (API.md is silent on that; the server does it).
+    // agent_ids: deduplicated (the contract is silent on that; the server does it).
     agent_ids: unique(asList(sent.agent_ids)),
     default_locale: defaultLocale,
     localizations,
@@ -495,7 +495,7 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
         sent[flag] ?? (flag === "visible" || flag === "buyable" || flag === "discountable"),
       ]),
     ),
-    // Dates and date-times are kept as sent (API.md names no normal form for them).
+    // Dates and date-times are kept as sent (the contract names no normal form for them).
     available_from: orNull(sent.available_from),
     available_to: orNull(sent.available_to),
     new_from: orNull(sent.new_from),
@@ -511,16 +511,16 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
       const field = asBody(entry);
       return field.locale === undefined ? field : { ...field, locale: canonicalLocale(str(field.locale)) };
     }),
-    // allowed_countries: upper-case out, deduplicated (API.md is silent on both; the server's
+    // allowed_countries: upper-case out, deduplicated (the contract is silent on both; the server's
     // OpenAPI description says so).
     allowed_countries: unique(asList(sent.allowed_countries).map((code) => str(code).toUpperCase())),
     destination: orNull(sent.destination),
-    // related_product_ids: deduplicated (API.md is silent; the OpenAPI description says so).
+    // related_product_ids: deduplicated (the contract is silent; the OpenAPI description says so).
     related_product_ids: unique(asList(sent.related_product_ids)),
     options,
     variants,
     variant_pricing: sent.variant_pricing ?? "absolute",
-    // inventory: every key absent takes its default (API.md: tracking none; the others as the
+    // inventory: every key absent takes its default (the contract: tracking none; the others as the
     // server documents them).
     inventory: {
       tracking: "none",
@@ -734,7 +734,7 @@ const inventoryArb = fc
   )
   .map((inventory) => {
     const fixed: Body = { ...inventory };
-    // API.md: quantity < 0 only with backorder; min ≤ max.
+    // the contract: quantity < 0 only with backorder; min ≤ max.
     if ((inventory.quantity ?? 0) < 0) fixed.allow_backorder = true;
     const min = inventory.min_order_quantity ?? 1;
     if (
@@ -1082,7 +1082,7 @@ function optionsAndVariantsArb(product: Body): fc.Arbitrary<Body> {
     });
 }
 
-/** Product and variant skus and gtins unique (API.md: unique per org across products and variants). */
+/** Product and variant skus and gtins unique (the contract: unique per org across products and variants). */
 function uniqueIdentifiers(body: Body): Body {
   const skus = new Set<string>();
   const gtins = new Set<string>();
@@ -1129,7 +1129,7 @@ async function created(org: Org, sentBody: Body) {
 
 describe("valid products", () => {
   it(
-    "POST creates what was sent; the 201 body and GET show every field as sent, normalised as API.md says",
+    "POST creates what was sent; the 201 body and GET show every field as sent, normalised as the contract says",
     async () => {
       await fc.assert(
         fc.asyncProperty(productArb, async (body) => {
@@ -1229,7 +1229,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * The stored document a merge patch applies to (API.md: PATCH merges into the writable fields):
+ * The stored document a merge patch applies to (the contract: PATCH merges into the writable fields):
  * the read fields, less the defaults that follow other fields and were never set (shippable
  * follows type, default_currency the first price).
  */
@@ -2163,7 +2163,7 @@ describe("failures found by the properties above, kept as properties of their ow
     TIMEOUT,
   );
 
-  // Found (fixed; API.md: options' `localizations?: {locale: {name, values}}`): keys of an
+  // Found (fixed; the contract: options' `localizations?: {locale: {name, values}}`): keys of an
   // option's localizations were not checked (nor made canonical, unlike the product's own). POST
   // {"name":"W","options":[{"name":"Size","values":["S"],"localizations":{"not a locale!":{"name":"x","values":["y"]}}}]}
   // → 201, the key stored as sent.

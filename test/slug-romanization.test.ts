@@ -187,7 +187,7 @@ describe("updates", () => {
   });
 });
 
-/** API.md's slug rule before romanization, as it was: the reference the Latin names must still meet. */
+/** the contract's slug rule before romanization, as it was: the reference the Latin names must still meet. */
 function slugBefore(name: string): string | undefined {
   const folds: Record<string, string> = {
     ß: "ss",

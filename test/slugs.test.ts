@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
-/** Slugs and localizations (API.md: the product's field table, and Slugs). */
+/** Slugs and localizations (the contract: the product's field table, and Slugs). */
 
 type Localization = { name: string; description: string | null; slug: string; seo: unknown };
 type Product = {

@@ -776,7 +776,7 @@ const CASES: Case[] = [
   }),
 
   // GET /v1/currencies: reference data, read by any valid key; it reads no org's data, but an Org-Id
-  // the key lacks is 403 there too (API.md: "Org-Id naming another org on a one-org key is 403").
+  // the key lacks is 403 there too (the contract: "Org-Id naming another org on a one-org key is 403").
   same("GET /v1/currencies", "A's key", () => sk("GET", "/v1/currencies"), [200]),
   same("GET /v1/currencies", "Org-Id of B", (n) => sk("GET", "/v1/currencies", { headers: orgOf(n) }), [403]),
   same(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkFetchUrl, parseAllowedHosts } from "../src/lib/url-safety";
 
 /**
- * The URL rules of API.md (Images; webhooks reuse them) at their edges. Pure function tests: the
+ * The URL rules of the contract (Images; webhooks reuse them) at their edges. Pure function tests: the
  * fetch paths that use them are tested through HTTP with the capabilities that fetch.
  */
 const none = parseAllowedHosts("");

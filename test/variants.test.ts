@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import { api, createProduct, expectError, expectFailures, rekey, type Tenant, tenant } from "./helpers";
 
-/** Options, variants and variant pricing (API.md, Options and variants). */
+/** Options, variants and variant pricing (the contract, Options and variants). */
 
 type Variant = {
   id: string;

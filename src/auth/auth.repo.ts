@@ -15,7 +15,7 @@ export type ActiveKey = {
 
 /**
  * Keys this isolate found in the last second, so that a busy key costs one D1 read a second,
- * not one a request. API.md lets a revoked key live at most 1 s; revoking through this isolate
+ * not one a request. the contract lets a revoked key live at most 1 s; revoking through this isolate
  * evicts at once (see forgetKey).
  */
 const KEY_CACHE_MS = 1000;

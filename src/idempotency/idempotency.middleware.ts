@@ -111,7 +111,7 @@ async function errorKeyOf(response: Response): Promise<string | undefined> {
 }
 
 /**
- * Idempotency-Key on POST and PATCH (API.md, Idempotency). KV holds the stored responses; the
+ * Idempotency-Key on POST and PATCH (the contract, Idempotency). KV holds the stored responses; the
  * claim in D1 decides which request runs. A request that owns the claim runs with
  * `idempotencyClaimId` set, and creates use it for the new resource's id (resourceId), so running
  * the request again (after a crash, or when KV lost the response) finds the earlier write.

@@ -2,7 +2,7 @@ import { type SniffedImage, sniffImage } from "../lib/image-sniff";
 import { readAtMost } from "../lib/read-at-most";
 import { checkFetchUrl } from "../lib/url-safety";
 
-/** The reasons an image URL can fail, as `image_errors[].key` names them (API.md, Images). */
+/** The reasons an image URL can fail, as `image_errors[].key` names them (the contract, Images). */
 export type ImageErrorKey =
   | "fetch_failed"
   | "http_status"

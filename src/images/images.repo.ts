@@ -5,7 +5,7 @@ import type { ProductRow } from "../products/products.model";
 
 export type ImageRow = typeof images.$inferSelect;
 
-/** Where an image's bytes live in R2 (API.md, Images). */
+/** Where an image's bytes live in R2 (the contract, Images). */
 export const imageKey = (orgId: string, productId: string, imageId: string) =>
   `orgs/${orgId}/products/${productId}/${imageId}`;
 

@@ -79,7 +79,7 @@ export class ImageStage {
     }
   }
 
-  /** `failed_image_urls` and `image_errors`, present only when a URL failed (API.md, Images). */
+  /** `failed_image_urls` and `image_errors`, present only when a URL failed (the contract, Images). */
   report(): { failed_image_urls?: string[]; image_errors?: ImageError[] } {
     if (this.errors.length === 0) return {};
     return { failed_image_urls: this.errors.map((error) => error.url), image_errors: this.errors };

@@ -27,7 +27,7 @@ async function keysWithRows(db: Database, objects: R2Object[]): Promise<Set<stri
 
 /**
  * Deletes R2 image objects older than an hour that no D1 row names: what a write that died
- * between its R2 put and its cleanup left behind (API.md: no object outlives its row for long).
+ * between its R2 put and its cleanup left behind (the contract: no object outlives its row for long).
  * Walks `orgs/` in key order, SWEEP_PAGES_PER_RUN pages a run, resuming where the last run
  * stopped and starting over after the end. Returns how many objects it deleted.
  */

@@ -1,4 +1,4 @@
-/** API.md's slug: lower-case words of a–z and 0–9 joined by single hyphens, at most 256 characters. */
+/** the contract's slug: lower-case words of a–z and 0–9 joined by single hyphens, at most 256 characters. */
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const MAX_SLUG_LENGTH = 256;
 

@@ -1,6 +1,6 @@
 /**
  * Which URLs the Worker may fetch for a client (image URLs now, webhook endpoints later): the
- * rules of API.md's Images section, checked before any connection and again at every redirect.
+ * rules of the contract's Images section, checked before any connection and again at every redirect.
  * IPv4 in decimal, octal or hex spellings needs no code here: the WHATWG URL parser rewrites
  * them to dotted decimal (`https://0x7f.1/` has hostname `127.0.0.1`).
  */

@@ -16,7 +16,7 @@ import type { ProductInput } from "./products.schemas";
 // the slugs the client left out. The handlers call fieldsOrThrow; the rest is its detail.
 
 /**
- * How a missing slug is picked (API.md, Slugs): `guess` takes the name's own slug without a read
+ * How a missing slug is picked (the contract, Slugs): `guess` takes the name's own slug without a read
  * (a create's first try: most names are free, and the unique index catches the rest); `number` the
  * first of `name`, `name-2`, `name-3`, … that no other product of the org has in that locale (one
  * index read); `unique` a suffix from the product's own id, for a create that lost the race for a

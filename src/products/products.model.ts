@@ -224,7 +224,7 @@ const optionValue = (options: Record<string, string>, name: string) =>
   Object.hasOwn(options, name) ? options[name] : undefined;
 
 /**
- * The rules of options and variants (API.md, Options and variants); failures are pushed. Variants
+ * The rules of options and variants (the contract, Options and variants); failures are pushed. Variants
  * keep the id they had in `previous` while their combination stays; new combinations get new ids.
  */
 function resolveVariants(

@@ -269,7 +269,7 @@ const Variant = z
   })
   .openapi("Variant");
 
-/** Write-only: URLs the Worker fetches into the product's images (API.md, Images). */
+/** Write-only: URLs the Worker fetches into the product's images (the contract, Images). */
 export const ImageUrls = z
   .array(text(1, 2048))
   .max(MAX_IMAGE_URLS)
