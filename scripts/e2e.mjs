@@ -316,7 +316,7 @@ try {
   });
 
   await check(`More until the end shows all ${visible.length} visible products once, then goes`, async () => {
-    await clickMoreUntilTheEnd();
+    const added = await clickMoreUntilTheEnd();
     const ids = await shownIds();
     const shown = await shownNames();
     assert(new Set(ids).size === ids.length, `a product shown twice: ${JSON.stringify(shown)}`);
@@ -325,6 +325,12 @@ try {
       `${shown.length} shown: ${JSON.stringify(shown)}`,
     );
     assert((await more.count()) === 0, "the More products button is still there");
+    // The clicked button is gone; the focus goes on at the first product of the last page.
+    const focused = await page.evaluate(
+      () =>
+        document.activeElement?.closest(".card")?.getAttribute("data-id") ?? document.activeElement?.tagName,
+    );
+    assert(focused === ids[ids.length - added.at(-1)], `focus on ${focused}`);
   });
 
   await check("leaves the hidden product out", async () => {
