@@ -48,10 +48,20 @@ const card = (product: Product) => `<li class="card" data-id="${product.id}">
     <a href="#/products/${encodeURIComponent(product.slug ?? product.id)}">${image(product) || `<span class="no-image"></span>`}
       <h2>${text(product.name)}</h2><p class="price">${price(product)}</p></a></li>`;
 
+/**
+ * The page after `cursor` that holds a product, or the last one: past 1000 products it may not show
+ * (hidden, out of their window) the API ends a page early, even empty, with has_more.
+ */
 async function fetchPage(locale: string | undefined, cursor: string | undefined) {
-  const response = await client.products.$get({ query: { locale, limit: String(PAGE_SIZE), cursor } });
-  if (!response.ok) throw new Error(`The API answered ${response.status}.`);
-  return { page: await response.json(), language: response.headers.get("Content-Language") };
+  for (;;) {
+    const response = await client.products.$get({ query: { locale, limit: String(PAGE_SIZE), cursor } });
+    if (!response.ok) throw new Error(`The API answered ${response.status}.`);
+    const page = await response.json();
+    if (page.data.length > 0 || !page.has_more || !page.next_cursor) {
+      return { page, language: response.headers.get("Content-Language") };
+    }
+    cursor = page.next_cursor;
+  }
 }
 
 /** The first page, and a More button that appends the next one until `has_more` is false. */
