@@ -1,20 +1,25 @@
 // `npm run test:e2e`: the example storefront in headless Chromium against a real `wrangler dev`.
 // A fresh local state (a temporary --persist-to), an org with demo products, the page served on
 // its own origin (so every call is a real CORS request), and these checks, as a shopper sees it:
-// the names, a loaded image, the German names after a language switch, a product page, and
-// nothing hidden. Then /docs, offline: every request to a host other than loopback is aborted, and
-// the reference must still render from the Worker alone. Ends with `e2e: N passed, N failed` and
-// screenshots in dist/e2e/ (storefront.png, docs.png).
+// the list a page at a time through its More button, loaded images shown whole, the German names
+// after a language switch, a product page with its image uncropped, and nothing hidden. Then
+// /docs, offline: every request to a host other than loopback is aborted, and the reference must
+// still render from the Worker alone. Ends with `e2e: N passed, N failed` and
+// screenshots in dist/e2e/ (storefront.png, product.png, docs.png).
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { seedDemo } from "../examples/storefront/seed.mjs";
+import { discPng, post, seedDemo } from "../examples/storefront/seed.mjs";
 import { serveStorefront } from "../examples/storefront/serve.mjs";
 import { createShop, freePort, migrate, startWorker } from "./local.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ADMIN_TOKEN = "e2e-admin-token";
+// examples/storefront/app.ts's PAGE_SIZE.
+const PAGE_SIZE = 12;
+// Made before the demo products, so that the first page (newest first) still shows those.
+const EXTRA_PRODUCTS = 30;
 
 const results = [];
 async function check(name, body) {
@@ -34,6 +39,66 @@ async function check(name, body) {
 const assert = (condition, message) => {
   if (!condition) throw new Error(message);
 };
+
+/**
+ * How each of `images` draws its picture, from its computed object-fit, its content box and its
+ * natural size (run in the page, by evaluateAll): `shown` is the drawn picture's size, `clippedBy`
+ * the ancestors that cut the element off.
+ */
+const imageFits = (images) =>
+  images.map((img) => {
+    const style = getComputedStyle(img);
+    const px = (value) => Number.parseFloat(value) || 0;
+    const box = {
+      width: img.clientWidth - px(style.paddingLeft) - px(style.paddingRight),
+      height: img.clientHeight - px(style.paddingTop) - px(style.paddingBottom),
+    };
+    const natural = { width: img.naturalWidth, height: img.naturalHeight };
+    const contain = Math.min(box.width / natural.width, box.height / natural.height);
+    const scale = {
+      contain,
+      cover: Math.max(box.width / natural.width, box.height / natural.height),
+      none: 1,
+      "scale-down": Math.min(1, contain),
+    }[style.objectFit];
+    const shown =
+      scale === undefined ? box : { width: natural.width * scale, height: natural.height * scale };
+    const rect = img.getBoundingClientRect();
+    const clippedBy = [];
+    for (
+      let element = img.parentElement;
+      element && element !== document.body;
+      element = element.parentElement
+    ) {
+      const { overflowX, overflowY } = getComputedStyle(element);
+      if (overflowX === "visible" && overflowY === "visible") continue;
+      const outer = element.getBoundingClientRect();
+      const inside =
+        rect.left >= outer.left - 1 &&
+        rect.right <= outer.right + 1 &&
+        rect.top >= outer.top - 1 &&
+        rect.bottom <= outer.bottom + 1;
+      if (!inside)
+        clippedBy.push(element.tagName.toLowerCase() + (element.className ? `.${element.className}` : ""));
+    }
+    return { fit: style.objectFit, box, natural, shown, clippedBy };
+  });
+
+/** Why `fit` (one of imageFits' answers) crops or distorts its picture; empty when it shows it whole. */
+function fitProblems({ fit, box, natural, shown, clippedBy }) {
+  const problems = [];
+  if (!(natural.width > 0 && natural.height > 0)) problems.push("not loaded");
+  if (shown.width > box.width + 0.5 || shown.height > box.height + 0.5)
+    problems.push(`cropped (object-fit: ${fit})`);
+  const ratio = (size) => size.width / size.height;
+  if (Math.abs(ratio(shown) / ratio(natural) - 1) > 0.02) problems.push(`distorted (object-fit: ${fit})`);
+  if (clippedBy.length > 0) problems.push(`clipped by ${clippedBy.join(", ")}`);
+  return problems.length === 0
+    ? []
+    : [
+        `${problems.join(", ")}: ${natural.width}×${natural.height} drawn ${Math.round(shown.width)}×${Math.round(shown.height)} in a ${Math.round(box.width)}×${Math.round(box.height)} box`,
+      ];
+}
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -132,7 +197,34 @@ try {
   const storefrontPort = await freePort();
   const origin = `http://127.0.0.1:${storefrontPort}`;
   const shop = await createShop(worker.base, ADMIN_TOKEN, { name: "E2E shop", origins: [origin] });
+  // Enough products for three pages, without images (the page must do without one too).
+  const extras = [];
+  for (let index = 1; index <= EXTRA_PRODUCTS; index++) {
+    const number = String(index).padStart(2, "0");
+    const name = { en: `Sample product ${number}`, de: `Musterprodukt ${number}` };
+    await post(worker.base, shop.key, "/v1/products", {
+      name: name.en,
+      prices: [{ currency: "EUR", amount: 1000 + index }],
+      localizations: { de: { name: name.de } },
+    });
+    extras.push(name);
+  }
   const names = await seedDemo(worker.base, shop.key);
+  // A picture twice as tall as wide, in frames wider than tall: cropped unless shown whole.
+  const tall = { en: "Tall vase", de: "Hohe Vase" };
+  const tallProduct = await post(worker.base, shop.key, "/v1/products", {
+    name: tall.en,
+    prices: [{ currency: "EUR", amount: 4500 }],
+    localizations: { de: { name: tall.de } },
+  });
+  await post(
+    worker.base,
+    shop.key,
+    `/v1/products/${tallProduct.id}/images`,
+    discPng([70, 96, 160], 240, 480),
+    "image/png",
+  );
+  const visible = [...extras, ...names, tall];
   storefront = await serveStorefront({
     port: storefrontPort,
     api: worker.base,
@@ -168,20 +260,84 @@ try {
   console.log(`e2e: ${origin}/examples/storefront/ against ${worker.base}`);
   await page.goto(`${origin}/examples/storefront/`);
 
-  await check("lists the demo products by name", async () => {
+  const cards = page.locator("#products .card");
+  const more = page.getByRole("button", { name: "More products" });
+  const shownIds = () => cards.evaluateAll((items) => items.map((item) => item.dataset.id));
+  const shownNames = () => page.locator("#products .card h2").allTextContents();
+  const sorted = (list) => JSON.stringify([...list].sort());
+  /** Clicks More until it is gone, waiting each time for the cards it adds; returns how many each page added. */
+  const clickMoreUntilTheEnd = async () => {
+    const added = [];
+    while ((await more.count()) > 0) {
+      assert(added.length < 10, "still a More button after 10 pages");
+      const before = await cards.count();
+      await more.click();
+      await page.waitForFunction(
+        (count) => document.querySelectorAll("#products .card").length > count,
+        before,
+        { timeout: 10_000 },
+      );
+      added.push((await cards.count()) - before);
+    }
+    return added;
+  };
+
+  await check(`shows a first page of ${PAGE_SIZE} products and a More products button`, async () => {
     await page.waitForSelector("#products .card", { timeout: 15_000 });
-    const shown = await page.locator("#products .card h2").allTextContents();
+    const shown = await shownNames();
     assert(
-      JSON.stringify([...shown].sort()) === JSON.stringify(names.map((name) => name.en).sort()),
-      `names shown: ${JSON.stringify(shown)}`,
+      shown.length === PAGE_SIZE,
+      `${shown.length} products on the first page: ${JSON.stringify(shown)}`,
     );
+    assert(
+      names.every((name) => shown.includes(name.en)),
+      `the demo products are not all on the first page: ${JSON.stringify(shown)}`,
+    );
+    assert((await more.count()) === 1, `${await more.count()} More products buttons`);
+    assert((await more.evaluate((element) => element.tagName)) === "BUTTON", "More is not a <button>");
+    assert(await more.isVisible(), "the More products button is not visible");
+  });
+
+  await check(`More appends the next ${PAGE_SIZE} products, none of them shown before`, async () => {
+    const before = await shownIds();
+    await more.click({ timeout: 5_000 });
+    await page.waitForFunction(
+      (count) => document.querySelectorAll("#products .card").length > count,
+      before.length,
+      { timeout: 10_000 },
+    );
+    const after = await shownIds();
+    assert(
+      JSON.stringify(after.slice(0, before.length)) === JSON.stringify(before),
+      "the first page changed",
+    );
+    assert(after.length === 2 * PAGE_SIZE, `${after.length} products after one More`);
+    assert(new Set(after).size === after.length, `a product shown twice: ${JSON.stringify(after)}`);
+  });
+
+  await check(`More until the end shows all ${visible.length} visible products once, then goes`, async () => {
+    const added = await clickMoreUntilTheEnd();
+    const ids = await shownIds();
+    const shown = await shownNames();
+    assert(new Set(ids).size === ids.length, `a product shown twice: ${JSON.stringify(shown)}`);
+    assert(
+      sorted(shown) === sorted(visible.map((name) => name.en)),
+      `${shown.length} shown: ${JSON.stringify(shown)}`,
+    );
+    assert((await more.count()) === 0, "the More products button is still there");
+    // The clicked button is gone; the focus goes on at the first product of the last page.
+    const focused = await page.evaluate(
+      () =>
+        document.activeElement?.closest(".card")?.getAttribute("data-id") ?? document.activeElement?.tagName,
+    );
+    assert(focused === ids[ids.length - added.at(-1)], `focus on ${focused}`);
   });
 
   await check("leaves the hidden product out", async () => {
     assert(!(await page.content()).includes("Secret prototype"), "the hidden product is on the page");
   });
 
-  await check("loads a product image from /images through CORS-checked origins", async () => {
+  await check("loads the product images from /images through CORS-checked origins", async () => {
     // Every image must have finished (loaded or failed) before the sizes say anything: waiting
     // for the first one only raced the others on a busy machine (CI once read [320,240],[0,0],[0,0]).
     await page.waitForFunction(
@@ -195,10 +351,17 @@ try {
     const sizes = await page
       .locator("#products img")
       .evaluateAll((images) => images.map((img) => [img.naturalWidth, img.naturalHeight]));
+    const expected = [...names.map(() => [320, 240]), [240, 480]];
     assert(
-      sizes.every(([width, height]) => width === 320 && height === 240),
+      sorted(sizes.map(String)) === sorted(expected.map(String)),
       `image sizes: ${JSON.stringify(sizes)}`,
     );
+  });
+
+  await check("shows each list picture whole: neither cropped nor distorted in its frame", async () => {
+    const fits = await page.locator("#products img").evaluateAll(imageFits);
+    const problems = fits.flatMap(fitProblems);
+    assert(problems.length === 0, problems.join("\n"));
   });
 
   await check("reads the API cross-origin with the publishable key: ACAO echoed, cacheable", async () => {
@@ -215,37 +378,73 @@ try {
     assert(headers["content-language"] === "en", `Content-Language: ${headers["content-language"]}`);
   });
 
-  await check("shows the German names after switching the language", async () => {
+  await check("switching the language starts the list again at its first page, in German", async () => {
+    const german = visible.map((name) => name.de);
     await page.selectOption("#locale", "de");
     await page.waitForFunction(
-      (expected) =>
-        document.querySelector("#products .card h2")?.textContent &&
-        expected.includes(document.querySelector("#products .card h2").textContent),
-      names.map((name) => name.de),
+      (expected) => expected.includes(document.querySelector("#products .card h2")?.textContent ?? ""),
+      german,
       { timeout: 10_000 },
     );
-    const shown = await page.locator("#products .card h2").allTextContents();
+    const shown = await shownNames();
+    assert(shown.length === PAGE_SIZE, `${shown.length} products after the switch`);
     assert(
-      JSON.stringify([...shown].sort()) === JSON.stringify(names.map((name) => name.de).sort()),
+      shown.every((name) => german.includes(name)),
       `names shown: ${JSON.stringify(shown)}`,
     );
+    assert((await more.count()) === 1, "no More products button after the switch");
     assert((await page.getAttribute("html", "lang")) === "de", "html lang is not de");
+    const added = await clickMoreUntilTheEnd();
+    assert(
+      sorted(await shownNames()) === sorted(german),
+      `German names shown: ${JSON.stringify(await shownNames())}`,
+    );
+    assert(added.length === 2, `More added ${JSON.stringify(added)}`);
   });
 
   await check("opens a product page by its German slug", async () => {
-    await page.locator("#products .card a").first().click();
+    await cards.filter({ hasText: "Teekanne" }).locator("a").click();
     await page.waitForSelector(".detail h1", { timeout: 10_000 });
     const title = await page.locator(".detail h1").textContent();
-    assert(
-      names.some((name) => name.de === title),
-      `title: ${title}`,
-    );
-    assert(/#\/products\/[a-z0-9-]+$/.test(page.url()), `url: ${page.url()}`);
+    assert(title === "Teekanne", `title: ${title}`);
+    assert(/#\/products\/teekanne$/.test(page.url()), `url: ${page.url()}`);
     await page.waitForFunction(() => {
       const img = document.querySelector(".detail img");
       return img?.complete && img.naturalWidth > 0;
     });
   });
+
+  await check(
+    "shows the product page's picture whole: a 240×480 one neither cropped nor distorted",
+    async () => {
+      await page.goto(`${origin}/examples/storefront/#/products/${tallProduct.id}`);
+      // The hash changes within the page: wait for this product, not the one shown before.
+      await page.waitForFunction(
+        (titles) => titles.includes(document.querySelector(".detail h1")?.textContent ?? ""),
+        [tall.en, tall.de],
+        { timeout: 10_000 },
+      );
+      await page.waitForFunction(() => {
+        const img = document.querySelector(".detail img");
+        return img?.complete && img.naturalWidth > 0;
+      });
+      const [fit] = await page.locator(".detail img").evaluateAll(imageFits);
+      assert(
+        fit.natural.width === 240 && fit.natural.height === 480,
+        `natural size: ${JSON.stringify(fit.natural)}`,
+      );
+      const problems = fitProblems(fit);
+      assert(problems.length === 0, problems.join("\n"));
+      // Whole, and not shrunk to a thumbnail: its own 480 pixels tall, or 60% of the window if less.
+      assert(
+        fit.shown.height >= Math.min(480, 0.6 * page.viewportSize().height),
+        `drawn ${JSON.stringify(fit.shown)}`,
+      );
+      mkdirSync("dist/e2e", { recursive: true });
+      await page.screenshot({ path: "dist/e2e/product.png", fullPage: true });
+      console.log("  screenshot: dist/e2e/product.png");
+    },
+  );
 
   await check("no console errors, page errors or failed requests", async () => {
     assert(problems.length === 0, problems.join("\n"));

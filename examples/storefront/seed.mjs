@@ -38,7 +38,8 @@ export function discPng([r, g, b], width = 320, height = 240) {
   ]);
 }
 
-async function post(base, key, path, body, contentType = "application/json") {
+/** POSTs `body` (JSON, or bytes of `contentType`) with `key`; resolves with the JSON answer, throws on an error. */
+export async function post(base, key, path, body, contentType = "application/json") {
   const response = await fetch(`${base}${path}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": contentType },
