@@ -197,3 +197,25 @@ describe("/docs/guides/", () => {
     await expectFailures(await api(`${INDEX}?zz_unknown=1`), ["zz_unknown"]);
   });
 });
+
+describe("/openapi.json", () => {
+  it("links every guide from its description, one line each, and the index", async () => {
+    const description = ((await (await api("/openapi.json")).json()) as { info: { description: string } })
+      .info.description;
+    expect(description).toContain("\n## Guides\n");
+    const start = description.indexOf("\n## Guides\n") + 1;
+    const end = description.indexOf("\n## ", start);
+    const section = description.slice(start, end === -1 ? undefined : end);
+    expect(section).toContain(`](${INDEX})`);
+    for (const name of NAMES) {
+      const line = section.split("\n").find((text) => text.includes(`](${pageOf(name)})`));
+      expect(line, name).toBeDefined();
+      expect(line, name).toMatch(/^- \[.+\]\(\/docs\/guides\/[a-z0-9-]+\.html\): .+/);
+    }
+    // No guide that is not a page of docs/.
+    const linked = [...section.matchAll(/\]\(\/docs\/guides\/([a-z0-9-]+)\.html\)/g)].map(
+      (match) => match[1],
+    );
+    expect(linked.sort()).toEqual(NAMES);
+  });
+});
