@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -17,6 +18,7 @@ export default defineConfig(async () => {
   buildAssets();
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
+  const docs = path.join(import.meta.dirname, "docs");
   return {
     plugins: [
       cloudflareTest({
@@ -45,6 +47,14 @@ export default defineConfig(async () => {
             // per-IP limits are raised here; the api and public limits are wrangler.toml's.
             ADMIN_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
             AUTH_FAILURE_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
+            // The design notes as written (docs/*.md), for the tests of the pages /docs/guides serves.
+            GUIDE_SOURCES: JSON.stringify(
+              Object.fromEntries(
+                readdirSync(docs)
+                  .filter((file) => file.endsWith(".md"))
+                  .map((file) => [file.slice(0, -3), readFileSync(path.join(docs, file), "utf8")]),
+              ),
+            ),
           },
           ratelimits: {
             ADMIN_RATE_LIMITER: { namespace_id: "1002", simple: PER_IP_LIMIT },

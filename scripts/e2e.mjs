@@ -178,6 +178,23 @@ async function checkDocs(base) {
   await docs.mouse.move(640, 10); // no hover tooltip in the picture
   await docs.screenshot({ path: "dist/e2e/docs.png" });
   console.log("  screenshot: dist/e2e/docs.png");
+
+  await check("/docs links a guide page: styled, no CSP violation, no other host", async () => {
+    const seen = { outside: outside.length, problems: problems.length };
+    await docs.goto(`${base}/docs`);
+    const link = docs.locator('a[href="/docs/guides/products.html"]').first();
+    await link.waitFor({ state: "attached", timeout: 20_000 });
+    const guide = await docs.goto(new URL(await link.getAttribute("href"), base).href);
+    const policy = (await guide.allHeaders())["content-security-policy"] ?? "";
+    assert(/(^|; )default-src 'none'/.test(policy) && !/https?:|\*/.test(policy), `policy: ${policy}`);
+    await docs.getByRole("heading", { level: 1, name: "Products", exact: true }).waitFor();
+    // guides.css applied: the page has no style but that same-origin sheet.
+    const width = await docs.locator("main").evaluate((main) => getComputedStyle(main).maxWidth);
+    assert(width !== "none", `main max-width: ${width}`);
+    const violations = await docs.evaluate(() => window.__violations);
+    const since = [...outside.slice(seen.outside), ...problems.slice(seen.problems)];
+    assert(violations.length === 0 && since.length === 0, [...violations, ...since].join("\n"));
+  });
   await context.close();
 }
 

@@ -171,6 +171,7 @@ export function createApp() {
   });
   app.use("/openapi.json", noQuery);
   app.use("/docs", noQuery);
+  app.use("/docs/guides/*", noQuery);
   const config = {
     openapi: "3.1.0",
     info: {

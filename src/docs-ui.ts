@@ -1,5 +1,6 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "./env";
+import { ApiError } from "./lib/errors";
 
 /**
  * /docs: the API reference UI, served whole by this Worker. The page loads Scalar's standalone
@@ -9,6 +10,12 @@ import type { AppEnv } from "./env";
  * lets it load nothing from anywhere but this origin.
  */
 export const SCALAR_BUNDLE = "/docs/scalar/standalone.js";
+
+/**
+ * /docs/guides/: the design notes (docs/*.md) as HTML pages, rendered into the static assets at
+ * build time by scripts/assets.mjs (scripts/guides.mjs), with an index page of them all.
+ */
+const GUIDES = "/docs/guides/";
 
 /** Scalar's configuration: nothing that reaches another origin (fonts, telemetry, the agent, MCP). */
 const SCALAR_CONFIG = {
@@ -45,6 +52,22 @@ export const DOCS_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join("; ");
+
+/**
+ * The guide pages' policy: no script at all, their one stylesheet and any image from this origin,
+ * nothing else (they are static HTML: no inline style, no fetch, no font but the system's).
+ */
+export const GUIDES_POLICY = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** The names scripts/guides.mjs writes: a docs/*.md page as .html, the stylesheet. */
+const GUIDE_FILE = /^[a-z0-9-]+\.(?:html|css)$/;
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -87,3 +110,28 @@ docsUi.get(SCALAR_BUNDLE.slice("/docs".length), async (c) => {
   response.headers.set("X-Content-Type-Options", "nosniff");
   return response;
 });
+
+/**
+ * A file of assets/docs/guides/, with the Worker's headers. The guides are whatever docs/ held at
+ * build time, so the Worker keeps no list: a name the assets lack is the API's 404.
+ */
+async function guideAsset(c: Context<AppEnv>, file: string) {
+  const noGuide = new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` });
+  if (!GUIDE_FILE.test(file)) throw noGuide;
+  // HEAD asks for no body; If-None-Match and the like go along (304 by the asset's ETag).
+  const asset = await c.env.ASSETS.fetch(
+    new Request(new URL(`${GUIDES}${file}`, c.req.url), { method: c.req.method, headers: c.req.raw.headers }),
+  );
+  if (asset.status === 404) {
+    await asset.body?.cancel();
+    throw noGuide;
+  }
+  const response = new Response(asset.body, asset);
+  response.headers.set("Content-Security-Policy", GUIDES_POLICY);
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+docsUi.get("/guides/", (c) => guideAsset(c, "index.html"));
+docsUi.get("/guides/:file", (c) => guideAsset(c, c.req.param("file")));

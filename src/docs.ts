@@ -3,6 +3,22 @@ export const API_DESCRIPTION = (limits: { versions: readonly string[]; maxJsonBy
 The product catalogue API. JSON in and out, \`snake_case\`, money as integer minor units
 (1299 = 12.99 USD), timestamps RFC 3339 UTC with milliseconds, ids prefixed ULIDs (\`prod_…\`).
 
+## Guides
+How the API behaves beyond the shapes below, and why: the design notes, as [guides](/docs/guides/).
+- [Products](/docs/guides/products.html): defaults, normalisation, merge patches, lists, slugs,
+  variants, related products, inventory, scans and time windows.
+- [Catalogue examples](/docs/guides/catalogue.html): request bodies for the fields beyond name and price.
+- [Images](/docs/guides/images.html): URLs and uploads, the URL rules, what is stored, how it is served.
+- [Idempotency and reading your writes](/docs/guides/idempotency.html): safe retries, reads that see a write.
+- [Storefront](/docs/guides/storefront.html): what a shop page reads with a publishable key: CORS,
+  visibility, projection, locale, slugs, caching.
+- [Events and webhooks](/docs/guides/events.html): which writes make events, delivery and retries, signatures.
+- [Limits, errors, keys and routing](/docs/guides/limits.html): how the limits are enforced, what comes first.
+- [The OpenAPI document](/docs/guides/openapi.html): what this document says, and the choices behind it.
+- [Architecture](/docs/guides/architecture.html): where things are, how a request flows, what D1 holds,
+  what checks it.
+- [Benchmarks](/docs/guides/benchmarks.html): throughput and latency under local Miniflare, commit by commit.
+
 ## Authentication and tenants
 \`Authorization: Bearer sk_…\`. Keys carry scopes (\`product.read\`, \`product.edit\` which implies read,
 \`webhook.manage\`, \`storefront.read\`) and one or more orgs. A key with several orgs names one in

@@ -4,5 +4,7 @@ declare namespace Cloudflare {
     ADMIN_TOKEN: string;
     /** wrangler.toml's [[ratelimits]] and the vars stating them (vitest.config.ts). */
     WRANGLER_RATE_LIMITS: string;
+    /** docs/*.md by name (`products`): their markdown (vitest.config.ts). */
+    GUIDE_SOURCES: string;
   }
 }
