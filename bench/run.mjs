@@ -150,7 +150,7 @@ async function storefrontSample(url, publishableKey) {
   for (const product of page.data) {
     const response = await fetch(`${url}/v1/storefront/products/${product.id}`, { headers });
     await response.arrayBuffer();
-    sample.push({ id: product.id, etag: response.headers.get("etag") });
+    sample.push({ id: product.id, slug: product.slug, etag: response.headers.get("etag") });
   }
   return sample;
 }
@@ -332,7 +332,10 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
   return list;
 }
 
-/** What a browser asks of the storefront: a product (fresh, and again with its ETag) and a page in German. */
+/**
+ * What a browser asks of the storefront: a product (fresh, by its slug, and again with its ETag) and
+ * a page in German.
+ */
 function storefrontScenarios(url, publishableKey) {
   const auth = { Authorization: `Bearer ${publishableKey}` };
   let sample = [];
@@ -352,6 +355,16 @@ function storefrontScenarios(url, publishableKey) {
         next = rotation(sample, 0);
       },
       setup: (req) => product(req).req,
+      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+    },
+    {
+      name: "storefront-get-slug",
+      label: "/v1/storefront/products/{slug}",
+      headers: auth,
+      setup: (req) => {
+        const { item, req: request } = product(req);
+        return { ...request, path: `/v1/storefront/products/${item.slug}` };
+      },
       expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
     },
     {
