@@ -43,7 +43,7 @@ export const StorefrontProduct = Product.pick({
     locale: z.string().openapi({
       example: "de",
       description:
-        "The locale shown (also `Content-Language`): picked by `?locale=`, else `Accept-Language`, else the product's default. Text it does not translate is the default locale's.",
+        "The locale shown (also `Content-Language`): picked by `?locale=`, else `Accept-Language`, else the product's default. Each preference in turn: the same tag, else a locale of the same language and script by likely subtags (`zh-HK` finds `zh-TW` or `zh-Hant`, never `zh-CN`; `sr-Latn` never `sr`, which is Cyrillic), the closest region first; `no` is `nb`, and `nn` falls back to `nb`/`no`. Text it does not translate is the default locale's.",
     }),
     slug: z.string().nullable(),
     slugs: z
