@@ -401,6 +401,33 @@ const LATER_FIELDS = {
   variant_pricing: "absolute",
 } satisfies Partial<ProductFields>;
 
+/**
+ * A variant's prices as a buyer pays them. With `absolute` pricing, its own. With `delta`, the
+ * product's price of each currency the variant names plus its delta, never below 0 (API.md; a write
+ * refuses a sum below 0, the floor holds whatever a stored row says), the product's compare-at price
+ * moved by the same delta, so a sale shows alike on every variant. A delta in a currency the product
+ * has no price in is no price; a currency the variant does not name is the product's price.
+ */
+export function finalVariantPrices(
+  fields: Pick<ProductFields, "prices" | "variant_pricing">,
+  variant: Pick<StoredVariant, "prices">,
+): { currency: string; amount: number; compare_at_amount: number | null }[] {
+  if (fields.variant_pricing === "absolute")
+    return variant.prices.map((price) => ({ ...price, compare_at_amount: null }));
+  const withDelta = (amount: number, delta: number) => Math.max(0, amount + delta);
+  return variant.prices.flatMap(({ currency, amount: delta }) => {
+    const base = fields.prices.find((price) => price.currency === currency);
+    if (!base) return [];
+    return [
+      {
+        currency,
+        amount: withDelta(base.amount, delta),
+        compare_at_amount: base.compare_at_amount === null ? null : withDelta(base.compare_at_amount, delta),
+      },
+    ];
+  });
+}
+
 /** A variant's stock: its own with tracking per variant (none set is 0), else the product's. */
 export function variantInStock(fields: ProductFields, variant: StoredVariant): boolean {
   if (fields.inventory.tracking !== "variant") return inStock(fields);

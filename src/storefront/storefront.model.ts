@@ -1,6 +1,7 @@
 import { canonicalLocale, pickLocale } from "../lib/locale";
 import {
   derivedFields,
+  finalVariantPrices,
   imageUrl,
   inStock,
   insideWindow,
@@ -107,11 +108,12 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
         ),
         sku: variant.sku,
         gtin: variant.gtin,
-        prices: variant.prices,
+        prices: finalVariantPrices(fields, variant),
         image_ids: variant.image_ids,
         in_stock: variantInStock(fields, variant),
       })),
-    variant_pricing: fields.variant_pricing,
+    // The variants' prices above are final, whatever the product's pricing.
+    variant_pricing: "absolute" as const,
     in_stock: inStock(fields),
     min_order_quantity: fields.inventory.min_order_quantity,
     max_order_quantity: fields.inventory.max_order_quantity,

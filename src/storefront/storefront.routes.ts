@@ -36,7 +36,8 @@ const parameters = [
     name: "Accept-Language",
     required: false,
     schema: { type: "string" as const },
-    description: "Locales wanted, with q-values; `?locale=` wins over it.",
+    description:
+      "Locales wanted, with q-values, matched by language and script (likely subtags: `zh-HK` is Traditional Chinese); `?locale=` wins over it.",
   },
   {
     in: "header" as const,
