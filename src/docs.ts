@@ -34,8 +34,9 @@ public projection (no costs, props, agent ids, org, authors or stock quantities)
 \`?locale=\`, else \`Accept-Language\` (q-values honoured), else the product's \`default_locale\`, named in
 \`Content-Language\`. A locale is matched by language and script, its likely subtags filled in
 (\`zh-HK\` finds \`zh-TW\` or \`zh-Hant\`, never \`zh-CN\`), the closest region first; \`no\` is \`nb\`,
-and \`nn\` falls back to \`nb\`/\`no\`. A slug matches in that locale only. Answers carry a strong \`ETag\` (\`304\` on
-\`If-None-Match\`), \`Cache-Control: public, max-age=60, stale-while-revalidate=600\` and
+and \`nn\` falls back to \`nb\`/\`no\`. A slug of any of the product's locales finds it (so a link
+works without \`?locale=\`), shown in the locale picked, else in the slug's own. Answers carry a
+strong \`ETag\` (\`304\` on \`If-None-Match\`), \`Cache-Control: public, max-age=60, stale-while-revalidate=600\` and
 \`Vary: Accept-Language, Authorization, Org-Id, Origin\`. CORS: an origin some publishable key lists in
 \`allowed_origins\` gets \`Access-Control-Allow-Origin\` (preflights included) here and on
 \`/images/{id}\`; a request from a browser (\`Origin\`) must use a publishable key that lists its origin.

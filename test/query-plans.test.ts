@@ -120,7 +120,8 @@ describe("slug generation's query plan", () => {
 });
 
 describe("the storefront's slug lookup", () => {
-  it("reads the slug's rows of the org from the slug index, then each product by id", async () => {
+  // In the index's own order (product id, then locale), for a stable winner: no sort step.
+  it("reads the slug's rows of the org from the slug index in its order, then each product by id", async () => {
     const seen: Statement[] = [];
     await storefrontRepo.findBySlug(
       createDb(() => recordingD1(seen), newDbStats()),

@@ -1,13 +1,13 @@
 import type { Context, TypedResponse } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { acceptedLocales, pickLocale } from "../lib/locale";
+import { acceptedLocales } from "../lib/locale";
 import { decodeCursor, encodeCursor, originOf, searchWords } from "../products/products.handlers";
 import type { ProductRow } from "../products/products.model";
 import * as productsRepo from "../products/products.repo";
 import { contentEtag, noneMatch } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
-import { toStorefrontProduct } from "./storefront.model";
+import { storefrontProductBySlug, toStorefrontProduct } from "./storefront.model";
 import * as repo from "./storefront.repo";
 import type * as routes from "./storefront.routes";
 
@@ -108,22 +108,16 @@ const notFound = (idOrSlug: string) =>
 export const get: AppRouteHandler<typeof routes.getStorefrontProduct> = async (c) => {
   const { id_or_slug: idOrSlug } = c.req.valid("param");
   const preferences = preferencesOf(c, c.req.valid("query").locale);
-  const view = (row: ProductRow) => toStorefrontProduct(row, preferences, originOf(c), Date.now());
   const { db, auth } = c.var;
+  const [origin, now] = [originOf(c), Date.now()];
 
-  let product: ReturnType<typeof view>;
+  let product: ReturnType<typeof toStorefrontProduct>;
   if (PRODUCT_ID.test(idOrSlug)) {
     const row = await productsRepo.findProduct(db, auth.orgId, idOrSlug);
-    product = row && view(row);
+    product = row && toStorefrontProduct(row, preferences, origin, now);
   } else {
-    // The slug must be the product's in the locale it is shown in for this request. If two products
-    // qualify (one slug in two locales), the one the client asked for by locale wins over one shown
-    // in its default locale for want of a match.
-    const matches = (await repo.findBySlug(db, auth.orgId, idOrSlug)).flatMap((match) => {
-      const shown = view(match.row);
-      return shown?.locale === match.locale ? [shown] : [];
-    });
-    product = matches.find((match) => pickLocale(preferences, [match.locale]) !== undefined) ?? matches[0];
+    const matches = await repo.findBySlug(db, auth.orgId, idOrSlug);
+    product = storefrontProductBySlug(matches, preferences, origin, now);
   }
   if (!product) throw notFound(idOrSlug);
   return publicJson(c, product, [product.locale]);

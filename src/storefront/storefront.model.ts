@@ -1,4 +1,4 @@
-import { canonicalLocale, pickLocale } from "../lib/locale";
+import { canonicalLocale, negotiateLocale, pickLocale } from "../lib/locale";
 import {
   derivedFields,
   finalVariantPrices,
@@ -36,16 +36,57 @@ function optionLocalization(option: ProductFields["options"][number], locale: st
 }
 
 /**
- * What shoppers see of a product, in one locale, or undefined when they may not see it. An
- * allow-list, so that a field added to products later stays private until it is added here. Text
- * the locale does not translate falls back to the default locale's; hidden variants are left out;
- * stock is only `in_stock`.
+ * What shoppers see of a product, in the locale the preferences pick (else its default), or
+ * undefined when they may not see it.
  */
 export function toStorefrontProduct(row: ProductRow, preferences: string[], origin: string, now: number) {
   const fields = storedFields(row);
   if (!shown(row, fields, now)) return undefined;
+  return project(
+    row,
+    fields,
+    pickLocale(preferences, localesOf(fields)) ?? fields.default_locale,
+    origin,
+    now,
+  );
+}
+
+/**
+ * The product a slug names, from the slug's rows (findBySlug: product id order), or undefined.
+ * Of the products shoppers may see, the one whose slug is in the locale a preference picks for it
+ * wins (the earlier preference first), then one whose slug is its default locale's, then the rest;
+ * on a tie, the first row (the older product). It is shown in the locale a preference picks, else
+ * in the slug's own: with no preference (or none the product answers) the link's language is a
+ * better guess than the default, and with one, `slug` is the shown locale's for a shop to redirect to.
+ */
+export function storefrontProductBySlug(
+  matches: { row: ProductRow; locale: string }[],
+  preferences: string[],
+  origin: string,
+  now: number,
+) {
+  let best: { row: ProductRow; fields: ProductFields; locale: string; rank: [number, number] } | undefined;
+  for (const match of matches) {
+    const fields = storedFields(match.row);
+    if (!shown(match.row, fields, now)) continue;
+    const picked = negotiateLocale(preferences, localesOf(fields));
+    const rank: [number, number] = [
+      picked?.locale === match.locale ? picked.preference : preferences.length,
+      match.locale === fields.default_locale ? 0 : 1,
+    ];
+    if (best === undefined || rank[0] < best.rank[0] || (rank[0] === best.rank[0] && rank[1] < best.rank[1]))
+      best = { row: match.row, fields, locale: picked?.locale ?? match.locale, rank };
+  }
+  return best && project(best.row, best.fields, best.locale, origin, now);
+}
+
+/**
+ * What shoppers see of a product shown in `locale`, one of its own. An allow-list, so that a field
+ * added to products later stays private until it is added here. Text the locale does not translate
+ * falls back to the default locale's; hidden variants are left out; stock is only `in_stock`.
+ */
+function project(row: ProductRow, fields: ProductFields, locale: string, origin: string, now: number) {
   const derived = derivedFields(fields, now);
-  const locale = pickLocale(preferences, localesOf(fields)) ?? fields.default_locale;
   const localization = locale === fields.default_locale ? undefined : fields.localizations[locale];
   const options = fields.options.map((option) => {
     const translated = optionLocalization(option, locale);

@@ -7,8 +7,10 @@ import type { ProductRow } from "../products/products.model";
 const slugOf = sql`substr(${productLookups.value}, instr(${productLookups.value}, ':') + 1)`;
 
 /**
- * The org's products with this slug in some locale, each with that locale: one range of the slug
- * index (a slug is unique per org and locale, so there are at most as many rows as locales).
+ * The org's products with this slug in some locale, each with that locale, in product id order
+ * (the older product first, for a stable winner), then locale: one range of the slug index, read
+ * in its own order (a slug is unique per org and locale, so there are at most as many rows as
+ * locales).
  */
 export async function findBySlug(
   db: Database,
@@ -23,6 +25,7 @@ export async function findBySlug(
     .where(
       and(eq(productLookups.orgId, orgId), sql`${productLookups.kind} = 'slug'`, sql`${slugOf} = ${slug}`),
     )
+    .orderBy(productLookups.productId, productLookups.value)
     .limit(50);
   return rows.map(({ products: row, value }) => ({ row, locale: value.slice(0, value.indexOf(":")) }));
 }

@@ -81,7 +81,7 @@ export const getStorefrontProduct = createRoute({
   security,
   summary: "Retrieve what shoppers see of a product",
   description:
-    "By id, or by its slug in the locale the request resolves to. A product shoppers may not see is `404`, as is a slug of another locale.",
+    "By id, or by a slug of any of its locales, so a link works without `?locale=`: a slug in the locale the request negotiates first, then a default locale's, then any other (one slug of two products: in that order, then the older product). Shown in the locale `?locale=` or `Accept-Language` picks among the product's, its `slug` that locale's (a shop may redirect to it); when none picks one, in the slug's locale (by id: the default). A product shoppers may not see is `404`.",
   middleware: [requireScope("storefront.read")] as const,
   parameters,
   request: {
