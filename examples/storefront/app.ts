@@ -109,7 +109,7 @@ async function showProduct(idOrSlug: string, locale: string | undefined, stale: 
   });
   if ((response.status as number) === 404) {
     if (stale()) return;
-    view.innerHTML = `<p class="error">This product is not in the shop (in this language).</p>`;
+    view.innerHTML = `<p class="error">This product is not in the shop.</p>`;
     return;
   }
   if (!response.ok) throw new Error(`The API answered ${response.status}.`);
