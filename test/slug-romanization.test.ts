@@ -123,9 +123,13 @@ describe("localizations and the storefront", () => {
       locale: "uk",
       name: "Мідний чайник",
     });
-    // As for every slug (README, Storefront): a locale's slug matches when that locale is asked for.
-    const unasked = await api("/v1/storefront/products/midnyi-chainyk", { key: pk });
-    expect(unasked.status).toBe(404);
+    // As for every slug (docs/storefront.md, Slugs): with no preference, a locale's slug shows
+    // the product in that locale.
+    expect(await lookup("midnyi-chainyk")).toMatchObject({
+      id: product.id,
+      locale: "uk",
+      slug: "midnyi-chainyk",
+    });
   });
 });
 
