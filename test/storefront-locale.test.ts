@@ -3,7 +3,7 @@ import { pickLocale } from "../src/lib/locale";
 import { api, createProduct, publishableKey, tenant } from "./helpers";
 
 /**
- * Locale negotiation by likely subtags (API.md, Storefront): each preference in turn, an exact
+ * Locale negotiation by likely subtags (the contract, Storefront): each preference in turn, an exact
  * match, else the product's locales of the same language and script (maximized: `zh-HK` is
  * `zh-Hant-HK`), the closest region first; `no` is `nb`, and `nn` falls back to them.
  */

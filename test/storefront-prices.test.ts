@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createProduct, expectFailures, publishableKey, type Tenant, tenant } from "./helpers";
 
-/** What the storefront shows of variant prices (API.md, Options and variants; Storefront). */
+/** What the storefront shows of variant prices (the contract, Options and variants; Storefront). */
 
 type Price = { currency: string; amount: number; compare_at_amount: number | null };
 type Shown = {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createProduct, expectError, publishableKey, type Tenant, tenant } from "./helpers";
 
 /**
- * `GET /v1/storefront/products/{slug}` (API.md, Storefront): a slug in the locale the request
+ * `GET /v1/storefront/products/{slug}` (the contract, Storefront): a slug in the locale the request
  * negotiates, else the product's default locale's, else any locale's, so a link works without
  * `?locale=`. Shown in the locale a preference picks, else in the slug's own.
  */

@@ -588,7 +588,7 @@ describe("which keys may read the storefront", () => {
       expect(error.message).toBe("A publishable key works on the storefront routes only.");
     }
     await expectError(await api("/v1/admin/orgs", { key: pk }), 403, "forbidden");
-    // Reference data is open to any key (API.md), a shop page formatting prices included.
+    // Reference data is open to any key (the contract), a shop page formatting prices included.
     expect((await api("/v1/currencies", { key: pk })).status).toBe(200);
     await expectError(await api("/v1/admin/orgs", { key: `pk_${"a".repeat(48)}` }), 401, "unauthorized");
     expect((await api(`/v1/products/${product.id}`, { key: shop.key })).status).toBe(200);

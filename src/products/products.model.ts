@@ -403,7 +403,7 @@ const LATER_FIELDS = {
 
 /**
  * A variant's prices as a buyer pays them. With `absolute` pricing, its own. With `delta`, the
- * product's price of each currency the variant names plus its delta, never below 0 (API.md; a write
+ * product's price of each currency the variant names plus its delta, never below 0 (the contract; a write
  * refuses a sum below 0, the floor holds whatever a stored row says), the product's compare-at price
  * moved by the same delta, so a sale shows alike on every variant. A delta in a currency the product
  * has no price in is no price; a currency the variant does not name is the product's price.
