@@ -155,7 +155,22 @@ async function storefrontSample(url, publishableKey) {
   return sample;
 }
 
-function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, createRich }) {
+/** The product the adjustment scenarios change: stock tracked per product, backorders allowed. */
+async function createStockProduct(url, key) {
+  const response = await fetch(`${url}/v1/products`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: "Benchmark stock",
+      inventory: { tracking: "product", quantity: 0, allow_backorder: true },
+    }),
+  });
+  if (response.status !== 201)
+    throw new Error(`creating the stock product: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
+}
+
+function scenarios(stack, { ids, key, publishableKey, url, imageId, stockId, imageUrls, createRich }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
@@ -222,6 +237,23 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
     // under load, a 201 that lists failed image URLs counts as an error
     bodyOk: imageUrls === undefined ? undefined : (body) => !body.includes('"failed_image_urls"'),
   });
+  let adjusted = 0;
+  // one product with its own stock (backorders allowed), +1 at a time
+  const adjust = (name, { idempotent = false }) => ({
+    name,
+    method: "POST",
+    path: `/v1/products/${stockId}/inventory_adjustments`,
+    label: `/v1/products/{id}/inventory_adjustments${idempotent ? " (Idempotency-Key)" : ""}`,
+    headers: { ...auth, "Content-Type": "application/json" },
+    setup: (req) => ({
+      ...req,
+      headers: idempotent
+        ? { ...req.headers, "Idempotency-Key": `bench-${process.pid}-adjust-${++adjusted}` }
+        : req.headers,
+      body: JSON.stringify({ delta: 1 }),
+    }),
+    expect: (body) => body.object === "product" && body.id === stockId,
+  });
   list.push(
     {
       name: "list-filtered",
@@ -271,6 +303,9 @@ function scenarios(stack, { ids, key, publishableKey, url, imageId, imageUrls, c
     create("create", {}),
     // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
     create("create-keyed", { idempotent: true }),
+    adjust("adjust", {}),
+    // with an Idempotency-Key: the claim, and the record that makes the adjustment apply once
+    adjust("adjust-keyed", { idempotent: true }),
     {
       name: "patch",
       method: "PATCH",
@@ -588,6 +623,7 @@ async function benchSize(size, ctx) {
       out.worker.seed_rows_per_s = Math.round(size / (seeded.ms / 1000));
       log(`${sizeLabel(size)}: seeded in ${seconds(seeded.ms)} (${int(out.worker.seed_rows_per_s)} rows/s)`);
       const imageId = await uploadImage(url, key, seeded.ids[0]);
+      const stockId = await createStockProduct(url, key);
       // called by get-rich just before it runs
       const createRich = async () => {
         const richStarted = performance.now();
@@ -606,6 +642,7 @@ async function benchSize(size, ctx) {
           publishableKey,
           url,
           imageId,
+          stockId,
           imageUrls: ctx.imageOrigin.urls,
           createRich,
         }),

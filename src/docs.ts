@@ -74,7 +74,10 @@ again, byte for byte, with its status, \`Location\`, \`ETag\` and \`Request-Id\`
 those decided before it was (\`400 invalid_data\`, \`invalid_json\`, \`401\`, \`403\`, \`413\`, \`415\`, \`429\`):
 correct the request and send it again with the same key. The same key with another request is
 \`422 idempotency_key_reused\`; while the first request still runs, \`409 idempotency_key_in_use\` with
-\`Retry-After: 1\`. Concurrent and retried requests with one key create at most one product.
+\`Retry-After: 1\`. Concurrent and retried requests with one key apply their write at most once (one
+product, one adjustment, one scan, one image addition), even if the stored response was lost: such a
+retry answers the state as it is now (\`404 not_found\` for a product or endpoint it made and that was
+deleted since). See [Idempotency](/docs/guides/idempotency.html).
 
 ## Read your writes
 Every response that touched the database carries \`D1-Bookmark\`. Send it back as a \`D1-Bookmark\`

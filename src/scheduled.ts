@@ -2,7 +2,7 @@ import { createDb, newDbStats } from "./db/client";
 import { sendAll } from "./events/events.delivery";
 import { deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
 import { IDEMPOTENCY_LIFETIME_MS } from "./idempotency/idempotency.middleware";
-import { deleteExpiredClaims } from "./idempotency/idempotency.repo";
+import { deleteExpiredApplied, deleteExpiredClaims } from "./idempotency/idempotency.repo";
 import { sweepStrayImages } from "./images/images.sweep";
 import { ulidFloor } from "./lib/ids";
 
@@ -16,6 +16,7 @@ export async function sweep(
   now = Date.now(),
 ): Promise<{
   idempotency_claims: number;
+  idempotency_applied: number;
   stray_images: number;
   events_expired: number;
   orgs_redispatched: number;
@@ -24,6 +25,7 @@ export async function sweep(
   const db = createDb(() => session, newDbStats());
   const swept = {
     idempotency_claims: await deleteExpiredClaims(db, now - IDEMPOTENCY_LIFETIME_MS),
+    idempotency_applied: await deleteExpiredApplied(db, ulidFloor(now - IDEMPOTENCY_LIFETIME_MS)),
     stray_images: await sweepStrayImages(db, env.IMAGES, now),
     events_expired: await deleteOlderThan(db, now - EVENT_LIFETIME_MS, 10_000),
     orgs_redispatched: await redispatch(db, env, now),

@@ -1,6 +1,7 @@
 import * as authRepo from "../auth/auth.repo";
 import type { Scope } from "../env";
 import { resourceId } from "../idempotency/idempotency.middleware";
+import { findApplied, isAppliedAlready, keepAnswer } from "../idempotency/idempotency.repo";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -56,21 +57,32 @@ export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (
     createdAt: new Date().toISOString(),
     revokedAt: null,
   };
-  await authRepo.insertApiKey(c.var.db, row);
-  return c.json(
-    {
-      id: row.id,
-      object: "api_key" as const,
-      key,
-      name: row.name,
-      type: row.type,
-      org_ids: row.orgIds,
-      scopes: row.scopes as Scope[],
-      allowed_origins: row.allowedOrigins,
-      created_at: row.createdAt,
-    },
-    201,
-  );
+  const answer = {
+    id: row.id,
+    object: "api_key" as const,
+    key,
+    name: row.name,
+    type: row.type,
+    org_ids: row.orgIds,
+    scopes: row.scopes as Scope[],
+    allowed_origins: row.allowedOrigins,
+    created_at: row.createdAt,
+  };
+  // Keyed: the answer is kept with the key, since a retry that finds no stored response cannot
+  // show the secret again from the hash; it answers the kept one, and no second key is made.
+  const claimId = c.var.idempotencyClaimId;
+  try {
+    await authRepo.insertApiKey(
+      c.var.db,
+      row,
+      claimId ? keepAnswer(c.var.db, claimId, JSON.stringify(answer)) : undefined,
+    );
+  } catch (error) {
+    const kept = claimId && isAppliedAlready(error) ? await findApplied(c.var.db, claimId) : undefined;
+    if (!kept?.answer) throw error;
+    return c.json(JSON.parse(kept.answer) as typeof answer, 201);
+  }
+  return c.json(answer, 201);
 };
 
 export const revokeApiKey: AppRouteHandler<typeof routes.revokeApiKey> = async (c) => {

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
+import { batch, type Database } from "../db/client";
 import { apiKeyOrigins, apiKeys, orgs } from "../db/schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -74,11 +75,14 @@ export async function findExistingOrgIds(db: Database, ids: string[]): Promise<S
   return new Set(rows.map((row) => row.id));
 }
 
-/** The key and its allowed origins, in one batch. */
-export async function insertApiKey(db: Database, key: ApiKeyRow): Promise<void> {
+/** The key and its allowed origins, in one batch, after `first` (a keyed create's keepAnswer) if given. */
+export async function insertApiKey(db: Database, key: ApiKeyRow, first?: BatchItem<"sqlite">): Promise<void> {
   const origins = key.allowedOrigins.map((origin) => ({ origin, keyId: key.id }));
-  if (origins.length === 0) await db.insert(apiKeys).values(key);
-  else await db.batch([db.insert(apiKeys).values(key), db.insert(apiKeyOrigins).values(origins)]);
+  await batch(db, [
+    ...(first ? [first] : []),
+    db.insert(apiKeys).values(key),
+    ...(origins.length > 0 ? [db.insert(apiKeyOrigins).values(origins)] : []),
+  ]);
   for (const origin of key.allowedOrigins) originCache.delete(origin);
 }
 

@@ -84,3 +84,11 @@ export function batch(db: Database, statements: BatchItem<"sqlite">[]): Promise<
 
 /** The first row of the last statement's result (its RETURNING or SELECT), if any. */
 export const lastRow = <T>(results: unknown[]): T | undefined => (results.at(-1) as T[] | undefined)?.[0];
+
+/** drizzle wraps D1's error ("Failed query: …"), so the database's message is in the cause chain. */
+export function causedBy(error: unknown, message: string): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.message.includes(message)) return true;
+  }
+  return false;
+}

@@ -13,7 +13,8 @@ export const apiKeys = sqliteTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     type: text("type", { enum: ["secret", "publishable"] }).notNull(),
-    // SHA-256 (hex) of the key; the key itself is never stored.
+    // SHA-256 (hex) of the key; the key itself is not stored here (a keyed create's answer keeps it
+    // in idempotency_applied for 24 h, as KV does).
     keyHash: text("key_hash").notNull(),
     // JSON arrays, so that authenticating a request reads exactly one row.
     orgIds: text("org_ids", { mode: "json" }).$type<string[]>().notNull(),
@@ -126,6 +127,19 @@ export const idempotencyClaims = sqliteTable(
     index("idempotency_claims_created_idx").on(table.createdAt),
   ],
 );
+
+/**
+ * The claims whose write was applied: a keyed write (other than a create, whose id comes from its
+ * claim) inserts its claim id here in the batch that applies it, only if that write changed a row,
+ * so a second run of the same claim conflicts on the key and its whole batch rolls back (the
+ * contract, Idempotency: exactly once). `answer` keeps a response that the current state cannot
+ * give again (a new API key's secret). Swept with the claims, by the time in the claim id.
+ * WITHOUT ROWID (migration 0015): one b-tree, one row written per keyed write.
+ */
+export const idempotencyApplied = sqliteTable("idempotency_applied", {
+  claimId: text("claim_id").primaryKey(),
+  answer: text("answer"),
+});
 
 /** One stored image of a product; its bytes are the R2 object `r2_key`. */
 export const images = sqliteTable(

@@ -55,9 +55,11 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
     secret: newSecret(),
     createdAt: new Date().toISOString(),
   };
-  await repo.insertEndpoint(c.var.db, row);
-  return c.json({ ...toEndpoint(row), secret: row.secret }, 201, {
-    Location: `/v1/webhook_endpoints/${row.id}`,
+  // A keyed retry that finds no stored response gets the endpoint its first run made, secret included.
+  const endpoint = await repo.insertEndpoint(c.var.db, row, c.var.idempotencyClaimId);
+  if (!endpoint) throw endpointNotFound(row.id);
+  return c.json({ ...toEndpoint(endpoint), secret: endpoint.secret }, 201, {
+    Location: `/v1/webhook_endpoints/${endpoint.id}`,
   });
 };
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { batch, causedBy, type Database } from "../db/client";
 import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { ulidFloor } from "../lib/ids";
 
 export type EventRow = typeof events.$inferSelect;
@@ -91,8 +92,27 @@ export async function orgsWithUndispatched(db: Database, before: string): Promis
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect & { outcome: DeliveryOutcome };
 
-export async function insertEndpoint(db: Database, row: EndpointRow): Promise<void> {
-  await db.insert(webhookEndpoints).values(row);
+/**
+ * Inserts the endpoint, with a keyed request's claim (markApplied). A retry of that request gets
+ * the endpoint its first run made (the id comes from the claim), or undefined if it was deleted since.
+ */
+export async function insertEndpoint(
+  db: Database,
+  row: EndpointRow,
+  claimId?: string,
+): Promise<EndpointRow | undefined> {
+  const insert = db.insert(webhookEndpoints).values(row);
+  try {
+    await (claimId ? batch(db, [insert, markApplied(db, claimId)]) : insert);
+    return row;
+  } catch (error) {
+    if (
+      !claimId ||
+      !(causedBy(error, "UNIQUE constraint failed: webhook_endpoints.id") || isAppliedAlready(error))
+    )
+      throw error;
+    return findEndpoint(db, row.orgId, row.id);
+  }
 }
 
 export async function findEndpoint(

@@ -59,7 +59,7 @@ export const createEndpoint = createRoute({
   security,
   summary: "Create a webhook endpoint",
   description:
-    "The URL must pass the same rules as image URLs (`https`, port 443, no local or private hosts; `IMAGE_FETCH_ALLOWED_HOSTS` lifts them for named hosts). The `secret` is in this response only.",
+    "The URL must pass the same rules as image URLs (`https`, port 443, no local or private hosts; `IMAGE_FETCH_ALLOWED_HOSTS` lifts them for named hosts). The `secret` is in this response only (and in a keyed retry's; `404 not_found` if that retry finds the endpoint deleted since).",
   middleware: [requireScope("webhook.manage"), jsonBody()] as const,
   request: {
     headers: IdempotencyHeader,
@@ -73,6 +73,7 @@ export const createEndpoint = createRoute({
       "invalid_json",
       "payload_too_large",
       "unsupported_media_type",
+      "not_found",
       ...idempotencyErrors,
     ),
   },

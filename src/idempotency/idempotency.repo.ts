@@ -1,6 +1,6 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { idempotencyClaims } from "../db/schema";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { causedBy, type Database } from "../db/client";
+import { idempotencyApplied, idempotencyClaims } from "../db/schema";
 
 export type Claim = typeof idempotencyClaims.$inferSelect;
 
@@ -87,5 +87,48 @@ export async function releaseClaim(db: Database, claim: Claim): Promise<void> {
 /** The cron sweep: claims past their lifetime. */
 export async function deleteExpiredClaims(db: Database, before: number): Promise<number> {
   const result = await db.delete(idempotencyClaims).where(lt(idempotencyClaims.createdAt, before)).run();
+  return result.meta.changes;
+}
+
+/**
+ * The statement that records a keyed write as applied, for its batch, right after the statement
+ * that applies it: it inserts only if that statement changed a row (`changes()`), and a claim
+ * that was applied already makes it fail, which rolls the whole batch back (isAppliedAlready).
+ */
+export const markApplied = (db: Database, claimId: string) =>
+  db.insert(idempotencyApplied).select(
+    db
+      .select({ claimId: sql<string>`${claimId}`.as("claim_id"), answer: sql<null>`NULL`.as("answer") })
+      .from(sql`(SELECT 1)`)
+      .where(sql`changes() > 0`),
+  );
+
+/** The batch failed because its claim's write was applied before (by an earlier run of the request). */
+export const isAppliedAlready = (error: unknown) =>
+  causedBy(error, "UNIQUE constraint failed: idempotency_applied.claim_id");
+
+/** A create's answer that the current state cannot give again (an API key's secret), kept for its retries. */
+export const keepAnswer = (db: Database, claimId: string, answer: string) =>
+  db.insert(idempotencyApplied).values({ claimId, answer });
+
+/** The record of this claim's applied write, if any (read only on a write's rare paths). */
+export async function findApplied(
+  db: Database,
+  claimId: string,
+): Promise<{ answer: string | null } | undefined> {
+  const [row] = await db
+    .select({ answer: idempotencyApplied.answer })
+    .from(idempotencyApplied)
+    .where(eq(idempotencyApplied.claimId, claimId))
+    .limit(1);
+  return row;
+}
+
+/** The cron sweep: applied records of claims older than `beforeClaimId` (a ULID floor of the cutoff). */
+export async function deleteExpiredApplied(db: Database, beforeClaimId: string): Promise<number> {
+  const result = await db
+    .delete(idempotencyApplied)
+    .where(lt(idempotencyApplied.claimId, beforeClaimId))
+    .run();
   return result.meta.changes;
 }

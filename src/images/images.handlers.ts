@@ -20,6 +20,7 @@ const change = (c: Context<AppEnv>, product: ProductRow) => ({
   version: product.version,
   updatedAt: new Date().toISOString(),
   updatedBy: c.var.auth.keyId,
+  claimId: c.var.idempotencyClaimId,
 });
 
 const answer = (c: Context<AppEnv>, product: ProductRow) =>

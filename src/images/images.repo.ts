@@ -1,6 +1,8 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import { batch, type Database, lastRow } from "../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
+import { batch, type Database } from "../db/client";
 import { images, products } from "../db/schema";
+import { markApplied } from "../idempotency/idempotency.repo";
 import type { ProductRow } from "../products/products.model";
 
 export type ImageRow = typeof images.$inferSelect;
@@ -40,6 +42,8 @@ type ImageChange = {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /** A keyed request's claim, recorded with the change (markApplied). */
+  claimId?: string;
 };
 
 /**
@@ -72,36 +76,48 @@ export function insertImage(db: Database, image: ImageRow, productWhere: SQL | u
   );
 }
 
+/**
+ * The image statements and the product's version bump in one batch, then a keyed request's claim
+ * record (markApplied: a second run of the claim fails with isAppliedAlready). The product as
+ * bumped, or undefined when it is no longer at the change's version.
+ */
+async function withBump(db: Database, statements: BatchItem<"sqlite">[], change: ImageChange) {
+  const results = await batch(db, [
+    ...statements,
+    bumpProduct(db, change),
+    ...(change.claimId ? [markApplied(db, change.claimId)] : []),
+  ]);
+  return (results[statements.length] as ProductRow[])[0];
+}
+
 /** Adds images and bumps the product's version in one batch, only if the product is still at `version`. */
-export async function addImages(
+export function addImages(
   db: Database,
   rows: ImageRow[],
   change: ImageChange,
 ): Promise<ProductRow | undefined> {
   const where = atVersion(change.orgId, change.productId, change.version);
-  return lastRow<ProductRow>(
-    await batch(db, [...rows.map((image) => insertImage(db, image, where)), bumpProduct(db, change)]),
+  return withBump(
+    db,
+    rows.map((image) => insertImage(db, image, where)),
+    change,
   );
 }
 
 /** Changes an image's alt and position with the product's version bump, as addImage does. */
-export async function updateImage(
+export function updateImage(
   db: Database,
   imageId: string,
   values: { alt?: string | null; position?: number },
   change: ImageChange,
 ): Promise<ProductRow | undefined> {
-  const update = db.update(images).set(values).where(imageOfProductAt(imageId, change));
-  const [, updated] = await db.batch([update, bumpProduct(db, change)]);
-  return updated[0];
+  return withBump(db, [db.update(images).set(values).where(imageOfProductAt(imageId, change))], change);
 }
 
-export async function deleteImage(
+export function deleteImage(
   db: Database,
   imageId: string,
   change: ImageChange,
 ): Promise<ProductRow | undefined> {
-  const remove = db.delete(images).where(imageOfProductAt(imageId, change));
-  const [, updated] = await db.batch([remove, bumpProduct(db, change)]);
-  return updated[0];
+  return withBump(db, [db.delete(images).where(imageOfProductAt(imageId, change))], change);
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { resourceId } from "../idempotency/idempotency.middleware";
+import { findApplied, isAppliedAlready } from "../idempotency/idempotency.repo";
 import { imageKey } from "../images/images.repo";
 import { ImageStage } from "../images/images.stage";
 import { ApiError, invalidData } from "../lib/errors";
@@ -64,6 +65,7 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
         fields,
         createdAt: new Date(now).toISOString(),
         createdBy: auth.keyId,
+        claimId: c.var.idempotencyClaimId,
       };
       const result = await repo.insertProduct(db, values, images);
       // A slug generated from the name was taken meanwhile by a concurrent write: pick the next one.
@@ -89,14 +91,14 @@ export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   return c.json(toProduct(row, originOf(c)), 200, productHeaders(row));
 };
 
-/** The product a write applies to, at the version If-Match asks for (404, 412). */
-export async function currentProduct(c: Context<AppEnv>, id: string): Promise<ProductRow> {
+/** Whether this request's Idempotency-Key claim had its write applied by an earlier run of it. */
+const appliedBefore = async (c: Context<AppEnv>) =>
+  c.var.idempotencyClaimId !== undefined &&
+  (await findApplied(c.var.db, c.var.idempotencyClaimId)) !== undefined;
+
+async function findOrThrow(c: Context<AppEnv>, id: string): Promise<ProductRow> {
   const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
   if (!product) throw notFound(id);
-  const condition = parseIfMatch(c.req.header("If-Match"));
-  if (typeof condition === "object" && !condition.versions.includes(product.version)) {
-    throw preconditionFailed(product.version);
-  }
   return product;
 }
 
@@ -109,9 +111,12 @@ const SLUG_NUMBER_ATTEMPTS = 4;
 /**
  * A write derived from the product's current version (a merge patch, an image change), which
  * `write` applies only while that version is current and answers undefined otherwise. With
- * If-Match a lost race is 412. Without, it runs again on the newer version, so no concurrent
- * change is lost, after a random pause that grows with each loss (so that racing writers spread
- * out); after WRITE_ATTEMPTS losses it is 429 with Retry-After, never a 412 no If-Match asked for.
+ * If-Match, a product at another version (on the first read or after a lost race) is 412. Without,
+ * it runs again on the newer version, so no concurrent change is lost, after a random pause that
+ * grows with each loss (so that racing writers spread out); after WRITE_ATTEMPTS losses it is 429
+ * with Retry-After, never a 412 no If-Match asked for. A keyed request whose write an earlier run
+ * applied (its batch fails with isAppliedAlready, or the version moved on since) answers the
+ * product as it is now: its write applies once.
  */
 export async function onCurrentProduct(
   c: Context<AppEnv>,
@@ -119,14 +124,22 @@ export async function onCurrentProduct(
   write: (current: ProductRow) => Promise<ProductRow | undefined>,
 ): Promise<ProductRow> {
   const conditional = c.req.header("If-Match") !== undefined;
+  const condition = parseIfMatch(c.req.header("If-Match"));
   for (let attempt = 1; ; attempt++) {
-    const written = await write(await currentProduct(c, id));
-    if (written) return written;
-    if (conditional) {
-      const product = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
-      if (!product) throw notFound(id);
-      throw preconditionFailed(product.version);
+    const current = await findOrThrow(c, id);
+    const mismatch = typeof condition === "object" && !condition.versions.includes(current.version);
+    if (mismatch || (conditional && attempt > 1)) {
+      if (await appliedBefore(c)) return current;
+      throw preconditionFailed(current.version);
     }
+    try {
+      const written = await write(current);
+      if (written) return written;
+    } catch (error) {
+      if (isAppliedAlready(error)) return findOrThrow(c, id);
+      throw error;
+    }
+    if (conditional) continue; // lost the race: 412 on the next read
     if (attempt >= WRITE_ATTEMPTS) {
       throw new ApiError("rate_limited", {
         message: `This product changed under ${WRITE_ATTEMPTS} attempts in a row: too many concurrent writes. Retry.`,
@@ -143,6 +156,7 @@ const updateValues = (c: Context<AppEnv>, id: string, fields: ProductFields) => 
   fields,
   updatedAt: new Date().toISOString(),
   updatedBy: c.var.auth.keyId,
+  claimId: c.var.idempotencyClaimId,
 });
 
 /**
@@ -210,6 +224,7 @@ export const adjustInventory: AppRouteHandler<typeof routes.adjustInventory> = a
       reason: reason ?? null,
       updatedAt: new Date().toISOString(),
       updatedBy: c.var.auth.keyId,
+      claimId: c.var.idempotencyClaimId,
     },
     parseIfMatch(c.req.header("If-Match")),
     MAX_QUANTITY,

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { batch, type Database, lastRow } from "../db/client";
+import { batch, causedBy, type Database, lastRow } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
+import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
@@ -15,14 +16,6 @@ export type WriteResult =
   | { versionMismatch: number }
   | { duplicate: Duplicate }
   | { relatedMissing: true };
-
-/** drizzle wraps D1's error ("Failed query: …"), so the database's message is in the cause chain. */
-function causedBy(error: unknown, message: string): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause.message.includes(message)) return true;
-  }
-  return false;
-}
 
 const isUniqueViolation = (error: unknown, index: "product_lookups" | "products.id" = "product_lookups") =>
   causedBy(error, `UNIQUE constraint failed: ${index}`);
@@ -128,7 +121,15 @@ export async function takenSlugs(
  */
 export async function insertProduct(
   db: Database,
-  values: { id: string; orgId: string; fields: ProductFields; createdAt: string; createdBy: string },
+  values: {
+    id: string;
+    orgId: string;
+    fields: ProductFields;
+    createdAt: string;
+    createdBy: string;
+    /** A keyed request's claim (the id comes from it): recorded with the insert (markApplied). */
+    claimId?: string;
+  },
   newImages: ImageRow[] = [],
 ): Promise<WriteResult> {
   const insert = db
@@ -146,15 +147,18 @@ export async function insertProduct(
       updatedBy: values.createdBy,
     })
     .returning();
+  const claimed = values.claimId ? [markApplied(db, values.claimId)] : [];
   try {
     if (newImages.length === 0) {
-      const [row] = await insert;
+      const [row] =
+        claimed.length === 0 ? await insert : ((await batch(db, [insert, ...claimed]))[0] as ProductRow[]);
       return { row: row as ProductRow };
     }
     const where = and(eq(products.id, values.id), eq(products.orgId, values.orgId));
     const row = lastRow<ProductRow>(
       await batch(db, [
         insert,
+        ...claimed,
         ...newImages.map((image) => insertImage(db, image, where)),
         retakeCreatedEvent(db, values.id),
         db.select().from(products).where(where),
@@ -167,6 +171,8 @@ export async function insertProduct(
       const existing = await findProduct(db, values.orgId, values.id);
       if (existing) return { row: existing };
     }
+    // An earlier run created it, and it was deleted since: it is not made again.
+    if (isAppliedAlready(error)) return { notFound: true };
     if (isRelatedMissing(error)) return { relatedMissing: true };
     if (!isUniqueViolation(error)) throw error;
     return { duplicate: await findDuplicate(db, values.orgId, values.id, values.fields) };
@@ -215,11 +221,20 @@ async function explainMiss(
  * Replaces the writable fields in one conditional UPDATE: never a read-then-write. A write that
  * changes nothing keeps the version (and so the ETag) and updated_at as they were. New images
  * (their bytes already in R2) are inserted in the same batch under the same condition, before the
- * UPDATE that bumps the version, so both or neither apply.
+ * UPDATE that bumps the version, so both or neither apply. With a claim id, a second run of the
+ * claim fails with isAppliedAlready (its caller answers the product as it is).
  */
 export async function updateProduct(
   db: Database,
-  values: { id: string; orgId: string; fields: ProductFields; updatedAt: string; updatedBy: string },
+  values: {
+    id: string;
+    orgId: string;
+    fields: ProductFields;
+    updatedAt: string;
+    updatedBy: string;
+    /** A keyed request's claim: recorded with the write, which then applies once (markApplied). */
+    claimId?: string;
+  },
   condition: VersionCondition,
   newImages: ImageRow[] = [],
 ): Promise<WriteResult> {
@@ -237,13 +252,14 @@ export async function updateProduct(
     })
     .where(newImages.length > 0 ? where : and(where, sql`${products.data} IS NOT ${data}`))
     .returning();
+  const statements = [
+    ...newImages.map((image) => insertImage(db, image, where)),
+    update,
+    ...(values.claimId ? [markApplied(db, values.claimId)] : []),
+  ];
   try {
-    const row =
-      newImages.length === 0
-        ? (await update)[0]
-        : lastRow<ProductRow>(
-            await batch(db, [...newImages.map((image) => insertImage(db, image, where)), update]),
-          );
+    const results = statements.length === 1 ? [await update] : await batch(db, statements);
+    const row = (results[newImages.length] as ProductRow[])[0];
     return row ? { row } : explainMiss(db, values.orgId, values.id, condition, data);
   } catch (error) {
     if (isRelatedMissing(error)) return { relatedMissing: true };
@@ -264,7 +280,8 @@ export type AdjustResult =
  * Adds `delta` to inventory.quantity in one conditional UPDATE (never a read-then-write), so that
  * concurrent adjustments all count: only while stock is tracked per product, and only if the result
  * stays at or above 0 (unless backorders are allowed) and within ±maxQuantity. The same statement
- * notes `{version, delta, reason}` on the row, for the events its triggers write.
+ * notes `{version, delta, reason}` on the row, for the events its triggers write. A keyed one is
+ * applied once: the claim is recorded in the same batch (markApplied).
  */
 export async function adjustInventory(
   db: Database,
@@ -275,12 +292,14 @@ export async function adjustInventory(
     reason: string | null;
     updatedAt: string;
     updatedBy: string;
+    /** A keyed request's claim: recorded with the adjustment, which then applies once. */
+    claimId?: string;
   },
   condition: VersionCondition,
   maxQuantity: number,
 ): Promise<AdjustResult> {
   const quantity = sql`json_extract(${products.data}, '$.inventory.quantity')`;
-  const [row] = await db
+  const update = db
     .update(products)
     .set({
       data: sql`json_set(${products.data}, '$.inventory.quantity', ${quantity} + ${values.delta})`,
@@ -300,10 +319,21 @@ export async function adjustInventory(
       ),
     )
     .returning();
+  const { claimId } = values;
+  let row: ProductRow | undefined;
+  try {
+    [row] = claimId
+      ? ((await batch(db, [update, markApplied(db, claimId)]))[0] as ProductRow[])
+      : await update;
+  } catch (error) {
+    if (!isAppliedAlready(error)) throw error;
+  }
   if (row) return { row };
-  // Why not: read the row as it is now (a miss is the rare path).
+  // Why not: read the row as it is now (a miss is the rare path). A keyed adjustment that an
+  // earlier run applied answers the product as it is, whatever its stock or version now.
   const current = await findProduct(db, values.orgId, values.id);
   if (!current) return { notFound: true };
+  if (claimId && (await findApplied(db, claimId))) return { row: current };
   if (!satisfies(condition, current.version)) return { versionMismatch: current.version };
   const inventory = (JSON.parse(current.data) as { inventory?: { tracking: string; quantity: number } })
     .inventory;

@@ -57,7 +57,7 @@ export const createProduct = createRoute({
   security,
   summary: "Create a product",
   description:
-    "Only `name` is required; every other writable field has a default. Read-only fields are ignored, so a product read back may be sent again; unknown fields are `invalid_data`. `image_urls` are fetched into `images`. With an `Idempotency-Key` a retry creates nothing more and gets the first answer again.",
+    "Only `name` is required; every other writable field has a default. Read-only fields are ignored, so a product read back may be sent again; unknown fields are `invalid_data`. `image_urls` are fetched into `images`. With an `Idempotency-Key` a retry creates nothing more and gets the first answer again (`404 not_found` in the one case where that answer was lost and the product deleted since).",
   middleware: [requireScope("product.edit"), jsonBody({ ignoreFields: READ_ONLY_FIELDS })] as const,
   request: {
     headers: IdempotencyHeader,
@@ -65,7 +65,7 @@ export const createProduct = createRoute({
   },
   responses: {
     201: productResponse("The product."),
-    ...errorResponses(...writeErrors, ...idempotencyErrors),
+    ...errorResponses(...writeErrors, ...idempotencyErrors, "not_found"),
   },
 });
 

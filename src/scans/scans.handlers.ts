@@ -7,7 +7,13 @@ const notFound = (id: string) => new ApiError("not_found", { message: `No produc
 
 export const record: AppRouteHandler<typeof routes.recordScan> = async (c) => {
   const { id } = c.req.valid("param");
-  const count = await repo.recordScan(c.var.db, c.var.auth.orgId, id, new Date().toISOString());
+  const count = await repo.recordScan(
+    c.var.db,
+    c.var.auth.orgId,
+    id,
+    new Date().toISOString(),
+    c.var.idempotencyClaimId,
+  );
   if (!count) throw notFound(id);
   return c.json(count, 200);
 };
