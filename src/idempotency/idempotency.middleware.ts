@@ -113,8 +113,9 @@ async function errorKeyOf(response: Response): Promise<string | undefined> {
 /**
  * Idempotency-Key on POST and PATCH (the contract, Idempotency). KV holds the stored responses; the
  * claim in D1 decides which request runs. A request that owns the claim runs with
- * `idempotencyClaimId` set, and creates use it for the new resource's id (resourceId), so running
- * the request again (after a crash, or when KV lost the response) finds the earlier write.
+ * `idempotencyClaimId` set: creates use it for the new resource's id (resourceId), and every keyed
+ * write records it in the batch that applies it (markApplied), so running the request again (after
+ * a crash, or when KV lost the response) finds the earlier write instead of applying it twice.
  */
 export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -150,7 +151,7 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
     if ("reused" in outcome) throw reused();
     if ("inUse" in outcome) throw inUse();
     // Done, but the response is not in KV (its put failed, or it is not visible here yet): run the
-    // request again under the same claim; a create finds what it wrote the first time.
+    // request again under the same claim; its write finds what it did the first time.
     const owned = "done" in outcome ? await relock(db, outcome.done, now + IDEMPOTENCY_LOCK_MS) : outcome;
     if (!("owned" in owned)) throw inUse();
     const claim: Claim = owned.owned;
