@@ -47,6 +47,8 @@ export default defineConfig(async () => {
             // per-IP limits are raised here; the api and public limits are wrangler.toml's.
             ADMIN_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
             AUTH_FAILURE_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
+            // wrangler.toml's cron triggers, for the test that the scheduled handler knows each.
+            WRANGLER_CRONS: JSON.stringify(wrangler.triggers.crons),
             // The design notes as written (docs/*.md), for the tests of the pages /docs/guides serves.
             GUIDE_SOURCES: JSON.stringify(
               Object.fromEntries(

@@ -118,8 +118,9 @@ from at or above it; a new variant counts as above). The events of an inventory 
 once. Deliveries are signed as Standard Webhooks
 (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">\`
 keyed by the secret's base64 part), time out after 10 s, and are retried on anything but a \`2xx\`
-after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Every attempt is listed at
-\`GET /v1/webhook_endpoints/{id}/deliveries\`. Delivery is at least once: deduplicate by \`webhook-id\`.
+after 5, 10, 20 … 320 s, 8 attempts in all, then dead-lettered. Their state is kept in D1, and a
+delivery lost in a crash is sent again by the per-minute cron, with the same \`webhook-id\`.
+Every attempt is listed at \`GET /v1/webhook_endpoints/{id}/deliveries\`. Delivery is at least once: deduplicate by \`webhook-id\`.
 
 ## Rate limits
 Each API key may make **100 requests per 10 seconds** (a publishable key: per key and client IP, as

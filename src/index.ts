@@ -1,11 +1,11 @@
 import { createApp } from "./app";
 import { consume, type EventMessage } from "./events/events.delivery";
-import { sweep } from "./scheduled";
+import { runCron } from "./scheduled";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  scheduled: (_controller, env, ctx) => ctx.waitUntil(sweep(env)),
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runCron(controller, env)),
   queue: (batch, env) => consume(batch, env),
 } satisfies ExportedHandler<Env, EventMessage>;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sweep } from "../src/scheduled";
+import { redrive, sweep } from "../src/scheduled";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import { api, createKey, createOrg, createProduct, expectError, expectFailures } from "./helpers";
 
@@ -463,7 +463,7 @@ describe("deliveries", () => {
     expect(hooks[0]?.headers["webhook-id"]).toBe(hooks[1]?.headers["webhook-id"]);
   }, 40_000);
 
-  it("end in the dead-letter queue after 8 failed attempts", async () => {
+  it("end dead after 8 failed attempts, logged as dead_lettered", async () => {
     const shop = await tenant();
     const name = hookName();
     const endpoint = await createEndpoint(shop.key, `${RECEIVER}/hooks/down/${name}`);
@@ -482,7 +482,7 @@ describe("deliveries", () => {
     const shop = await tenant();
     await createEndpoint(shop.key, `${RECEIVER}/hooks/ok/${hookName()}`);
     const product = await createProduct<{ id: string }>(shop.key, { name: "Busy" });
-    // 150 changes straight into D1 (no request, so no dispatch): a backlog only the cron finds.
+    // 150 changes straight into D1 (no request, so no dispatch): a backlog only the minute cron finds.
     const rename = env.DB.prepare(
       "UPDATE products SET data = json_set(data, '$.name', ?), version = version + 1 WHERE id = ?",
     );
@@ -492,7 +492,7 @@ describe("deliveries", () => {
         .bind(shop.orgId)
         .first<number>("n");
     expect(await pending()).toBeGreaterThanOrEqual(150);
-    await sweep(env, Date.now() + 2 * 60 * 1000);
+    await redrive(env, Date.now() + 2 * 60 * 1000);
     for (let waited = 0; (await pending()) !== 0 && waited < 15_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -513,7 +513,7 @@ describe("deliveries", () => {
       .run();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await received(name, () => true)).toHaveLength(1);
-    await sweep(env, Date.now() + 2 * 60 * 1000);
+    await redrive(env, Date.now() + 2 * 60 * 1000);
     const hooks = await received(name, (got) => got.length >= 2);
     expect(hooks).toHaveLength(2);
     expect((JSON.parse(hooks[1]?.body ?? "{}") as Event).data.object.name).toBe("Quietly renamed");

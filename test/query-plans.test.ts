@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb, newDbStats } from "../src/db/client";
+import * as eventsRepo from "../src/events/events.repo";
 import * as repo from "../src/products/products.repo";
 import * as storefrontRepo from "../src/storefront/storefront.repo";
 
@@ -138,5 +139,61 @@ describe("the storefront's slug lookup", () => {
       ),
       expect.stringMatching(/^SEARCH products USING INDEX products_id_unique \(id=\?\)$/),
     ]);
+  });
+});
+
+describe("the webhook sweeps' queries", () => {
+  const db = () => createDb(() => env.DB.withSession("first-primary"), newDbStats());
+  const planOf = async (query: { sql: string; params: unknown[] }) =>
+    (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+        .bind(...query.params)
+        .all<{ detail: string }>()
+    ).results.map((row) => row.detail);
+
+  it("the re-send reads the overdue pending deliveries from their partial index, in due order, then each by rowid", async () => {
+    const plan = await planOf(eventsRepo.claimOverdueDeliveries(db(), 1, 2, 500).toSQL());
+    expect(plan).toEqual([
+      "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
+      "LIST SUBQUERY 1",
+      "SEARCH webhook_delivery_states USING COVERING INDEX webhook_delivery_states_due_idx (due_at<?)",
+    ]);
+  });
+
+  it("the expiry deletes the delivery states of old events by the primary key's event id", async () => {
+    const plan = await planOf(eventsRepo.deleteDeliveryStatesBefore(db(), "evt_0", 10_000).toSQL());
+    expect(plan).toEqual([
+      "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
+      "LIST SUBQUERY 1",
+      expect.stringMatching(
+        /^SEARCH webhook_delivery_states USING COVERING INDEX sqlite_autoindex_webhook_delivery_states_1 \(event_id<\?\)$/,
+      ),
+    ]);
+  });
+
+  it("a dispatch writes its deliveries from the org's undispatched events and endpoints, by index", async () => {
+    const ids = Array.from({ length: 98 }, (_, index) => `evt_${index}`);
+    const query = eventsRepo.insertPendingDeliveries(db(), "org_plan", ids, 0).toSQL();
+    expect(query.params).toHaveLength(100);
+    const plan = await planOf(query);
+    expect(plan.slice(0, 2)).toEqual([
+      "SEARCH events USING INDEX events_undispatched_idx (org_id=? AND id=?)",
+      "SEARCH webhook_endpoints USING INDEX webhook_endpoints_org_idx (org_id=?)",
+    ]);
+    expect(plan.join("\n")).not.toMatch(/SCAN (events|webhook_endpoints)\b|TEMP B-TREE/);
+  });
+
+  it("the re-dispatch finds the orgs by index searches of the undispatched events, never a scan", async () => {
+    const seen: Statement[] = [];
+    await eventsRepo.orgsWithUndispatched(
+      createDb(() => recordingD1(seen), newDbStats()),
+      "evt_0",
+    );
+    const [statement] = seen as [Statement];
+    const plan = (await planOf(statement)).join("\n");
+    expect(plan).not.toMatch(/SCAN events\b|TEMP B-TREE/);
+    // The next org after the last, then that org's oldest undispatched event.
+    expect(plan).toContain("SEARCH events USING INDEX events_undispatched_idx (org_id>?)");
+    expect(plan).toContain("SEARCH events USING INDEX events_undispatched_idx (org_id=?)");
   });
 });

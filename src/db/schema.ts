@@ -226,6 +226,31 @@ export const webhookEndpoints = sqliteTable(
   (table) => [index("webhook_endpoints_org_idx").on(table.orgId, table.id)],
 );
 
+/**
+ * Where each event's delivery to each endpoint stands, written when the event is dispatched (in the
+ * batch that marks it), so a lost queue message or a crashed consumer loses no delivery: the
+ * per-minute cron re-sends a pending one whose next attempt is overdue (src/scheduled.ts).
+ */
+export const webhookDeliveryStates = sqliteTable(
+  "webhook_delivery_states",
+  {
+    eventId: text("event_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    orgId: text("org_id").notNull(),
+    // One of DELIVERY_STATES (src/events/events.repo.ts): pending, delivered, dead.
+    state: text("state").notNull(),
+    // Attempts that finished (each has a row in webhook_deliveries).
+    attempts: integer("attempts").notNull(),
+    // Unix ms when the next attempt is due (set while pending).
+    dueAt: integer("due_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.eventId, table.endpointId] }),
+    // Only pending rows: a settled delivery leaves the index, so the sweep reads what is overdue.
+    index("webhook_delivery_states_due_idx").on(table.dueAt).where(sql`state = 'pending'`),
+  ],
+);
+
 /** One row per delivery attempt of an event to an endpoint. */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",

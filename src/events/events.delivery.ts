@@ -13,11 +13,14 @@ export type EventMessage =
   | { kind: "dispatch"; org_id: string; origin: string }
   | { kind: "deliver"; org_id: string; event_id: string; endpoint_id: string; origin: string };
 
-/** Attempts per delivery: the first and 7 retries (`max_retries` in wrangler.toml). */
+/**
+ * Attempts per delivery, counted in its D1 row (not by the queue, whose count starts again when the
+ * cron re-sends it): the 8th failure ends it dead.
+ */
 export const MAX_ATTEMPTS = 8;
 const TIMEOUT_MS = 10_000;
-/** Events a dispatch takes at once; marking them binds their ids and the time (D1 binds at most 100). */
-const DISPATCH_BATCH = 99;
+/** Events a dispatch takes at once; writing them binds their ids, the org and the time (D1 binds at most 100). */
+const DISPATCH_BATCH = 98;
 
 /** Seconds before retry `attempts` (1-based attempts made so far): base, 2 × base, 4 × base, … */
 export const retryDelay = (attempts: number, base: number) => Math.min(base * 2 ** (attempts - 1), 43_200);
@@ -47,8 +50,7 @@ export async function sendAll(queue: Queue<EventMessage>, messages: EventMessage
   }
 }
 
-const subscribed = (endpoint: repo.EndpointRow, type: string) =>
-  endpoint.events.includes("*") || endpoint.events.includes(type);
+type Deliver = Extract<EventMessage, { kind: "deliver" }>;
 
 /** The queue consumer: the events queue and its dead-letter queue. */
 export async function consume(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
@@ -58,75 +60,83 @@ export async function consume(batch: MessageBatch<EventMessage>, env: Env): Prom
   for (const message of batch.messages) {
     const body = message.body;
     if (deadLetters) {
-      if (body.kind === "deliver") await record(db, body, MAX_ATTEMPTS, null, "dead_lettered", 0);
+      if (body.kind === "deliver") await deadLetter(db, body);
       message.ack();
     } else if (body.kind === "dispatch") {
       await dispatch(db, env, body);
       message.ack();
-    } else if (await deliver(db, env, body, message.attempts)) {
-      message.ack();
     } else {
-      message.retry({
-        delaySeconds: retryDelay(message.attempts, Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? 5)),
-      });
+      const retryAfter = await deliver(db, env, body, message.attempts);
+      if (retryAfter === undefined) message.ack();
+      else message.retry({ delaySeconds: retryAfter });
     }
   }
 }
 
 /**
- * Turns the org's undispatched events into one `deliver` message per subscribed endpoint, then
- * marks them dispatched (in that order: a consumer that dies in between sends them again, never
- * loses them; a receiver may see an event twice and tells by `webhook-id`).
+ * Writes a pending delivery per subscribed endpoint for the org's undispatched events and marks
+ * them dispatched (one batch), then sends a `deliver` message for each. If the sends are lost,
+ * the rows stay pending and the per-minute cron re-sends them.
  */
 async function dispatch(db: Database, env: Env, message: Extract<EventMessage, { kind: "dispatch" }>) {
-  const pending = await repo.undispatchedEvents(db, message.org_id, DISPATCH_BATCH);
-  if (pending.length === 0) return;
-  const endpoints = await repo.listEndpoints(db, message.org_id, 1000);
-  const deliveries = pending.flatMap((event) =>
-    endpoints
-      .filter((endpoint) => subscribed(endpoint, event.type))
-      .map(
-        (endpoint): EventMessage => ({
-          kind: "deliver",
-          org_id: message.org_id,
-          event_id: event.id,
-          endpoint_id: endpoint.id,
-          origin: message.origin,
-        }),
-      ),
+  const ids = await repo.undispatchedEventIds(db, message.org_id, DISPATCH_BATCH);
+  if (ids.length === 0) return;
+  const deliveries = await repo.dispatchEvents(db, message.org_id, ids, Date.now());
+  await sendAll(
+    env.EVENTS,
+    deliveries.map((delivery) => ({
+      kind: "deliver",
+      org_id: delivery.orgId,
+      event_id: delivery.eventId,
+      endpoint_id: delivery.endpointId,
+      origin: message.origin,
+    })),
   );
-  await sendAll(env.EVENTS, deliveries);
-  await repo.markDispatched(
-    db,
-    pending.map((event) => event.id),
-    new Date().toISOString(),
-  );
-  if (pending.length === DISPATCH_BATCH) await env.EVENTS.send(message);
+  if (ids.length === DISPATCH_BATCH) await env.EVENTS.send(message);
 }
 
-/** One attempt; true when it is done with (delivered, or nothing left to deliver to). */
+/**
+ * One attempt, logged, and where the delivery stands after it, written to D1. Returns the seconds
+ * to wait before the retry, or undefined when the delivery is done with.
+ */
 async function deliver(
   db: Database,
   env: Env,
-  message: Extract<EventMessage, { kind: "deliver" }>,
-  attempt: number,
-): Promise<boolean> {
-  const [event, endpoint] = await Promise.all([
+  message: Deliver,
+  queueAttempts: number,
+): Promise<number | undefined> {
+  const [event, endpoint, state] = await Promise.all([
     repo.findEvent(db, message.org_id, message.event_id),
     repo.findEndpoint(db, message.org_id, message.endpoint_id),
+    repo.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id),
   ]);
-  // The endpoint was deleted, or the event swept: nothing to send.
-  if (!event || !endpoint) return true;
+  // The endpoint was deleted, or the event swept: the delivery is dropped.
+  if (!event || !endpoint) {
+    if (state) await repo.deleteDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
+    return undefined;
+  }
+  // Delivered or dead already: a re-send that crossed the queue's own retry.
+  if (state && state.state !== "pending") return undefined;
+  // A message sent before delivery states were written has no row: the queue's count stands in.
+  const before = state?.attempts ?? queueAttempts - 1;
+  const attempt = before + 1;
+  const settle = (logs: Outcome[], next: repo.DeliveryStateRow["state"], dueAt: number | null = null) =>
+    repo.recordAttempt(
+      db,
+      logs.map((outcome) => logRow(message, attempt, outcome)),
+      stateRow(message, next, attempt, dueAt),
+      before,
+    );
   const check = checkFetchUrl(endpoint.url, parseAllowedHosts(env.IMAGE_FETCH_ALLOWED_HOSTS));
   if ("blocked" in check) {
-    await record(db, message, attempt, null, "blocked_url", 0);
-    return true;
+    await settle([{ statusCode: null, outcome: "blocked_url", durationMs: 0 }], "dead");
+    return undefined;
   }
   const body = JSON.stringify(toEvent(event, message.origin));
   const timestamp = Math.floor(Date.now() / 1000);
   const started = Date.now();
-  let status: number | null = null;
-  let outcome: "ok" | "http_status" | "timeout" | "fetch_failed";
+  let statusCode: number | null = null;
+  let outcome: repo.DeliveryOutcome;
   try {
     const response = await fetch(check.url, {
       method: "POST",
@@ -142,32 +152,66 @@ async function deliver(
       body,
     });
     await response.body?.cancel();
-    status = response.status;
-    outcome = status >= 200 && status < 300 ? "ok" : "http_status";
+    statusCode = response.status;
+    outcome = statusCode >= 200 && statusCode < 300 ? "ok" : "http_status";
   } catch (error) {
     outcome = error instanceof DOMException && error.name === "TimeoutError" ? "timeout" : "fetch_failed";
   }
-  await record(db, message, attempt, status, outcome, Date.now() - started);
-  return outcome === "ok";
+  const result = { statusCode, outcome, durationMs: Date.now() - started };
+  if (outcome === "ok") {
+    await settle([result], "delivered");
+    return undefined;
+  }
+  if (attempt >= MAX_ATTEMPTS) {
+    await settle([result, DEAD_LETTERED], "dead");
+    return undefined;
+  }
+  const delaySeconds = retryDelay(attempt, Number(env.WEBHOOK_RETRY_BASE_SECONDS ?? 5));
+  await settle([result], "pending", Date.now() + delaySeconds * 1000);
+  return delaySeconds;
 }
 
-function record(
-  db: Database,
-  message: Extract<EventMessage, { kind: "deliver" }>,
-  attempt: number,
-  statusCode: number | null,
-  outcome: repo.DeliveryRow["outcome"],
-  durationMs: number,
-) {
-  return repo.insertDelivery(db, {
-    id: newId("del"),
-    orgId: message.org_id,
-    endpointId: message.endpoint_id,
-    eventId: message.event_id,
-    attempt,
-    statusCode,
-    outcome,
-    durationMs,
-    createdAt: new Date().toISOString(),
-  });
+/**
+ * The dead-letter queue: the queue gave up on a message whose consumer failed 8 times without
+ * finishing an attempt (a finished 8th attempt ends the delivery itself). Ends it dead, unless
+ * it is settled already.
+ */
+async function deadLetter(db: Database, message: Deliver) {
+  const state = await repo.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
+  if (state && state.state !== "pending") return;
+  // The attempts made (at least 1, as the log numbers them); a message older than delivery states: 8.
+  const attempts = state ? Math.max(state.attempts, 1) : MAX_ATTEMPTS;
+  await repo.recordAttempt(
+    db,
+    [logRow(message, attempts, DEAD_LETTERED)],
+    stateRow(message, "dead", attempts, null),
+    state?.attempts ?? 0,
+  );
 }
+
+type Outcome = Pick<repo.DeliveryRow, "statusCode" | "outcome" | "durationMs">;
+const DEAD_LETTERED: Outcome = { statusCode: null, outcome: "dead_lettered", durationMs: 0 };
+
+const logRow = (message: Deliver, attempt: number, outcome: Outcome): repo.DeliveryRow => ({
+  id: newId("del"),
+  orgId: message.org_id,
+  endpointId: message.endpoint_id,
+  eventId: message.event_id,
+  attempt,
+  ...outcome,
+  createdAt: new Date().toISOString(),
+});
+
+const stateRow = (
+  message: Deliver,
+  state: repo.DeliveryStateRow["state"],
+  attempts: number,
+  dueAt: number | null,
+): repo.DeliveryStateRow => ({
+  eventId: message.event_id,
+  endpointId: message.endpoint_id,
+  orgId: message.org_id,
+  state,
+  attempts,
+  dueAt,
+});

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { batch, causedBy, type Database } from "../db/client";
-import { events, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { events, webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { ulidFloor } from "../lib/ids";
 
@@ -64,29 +64,85 @@ export function listEvents(
     .limit(page.limit + 1);
 }
 
-/** The org's events no consumer has dispatched yet, oldest first. */
-export function undispatchedEvents(db: Database, orgId: string, limit: number) {
-  return db
-    .select()
+/** The ids of the org's events no consumer has dispatched yet, oldest first. */
+export async function undispatchedEventIds(db: Database, orgId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: events.id })
     .from(events)
     .where(and(eq(events.orgId, orgId), isNull(events.dispatchedAt)))
     .orderBy(asc(events.id))
     .limit(limit);
+  return rows.map((row) => row.id);
 }
 
-/** Marks events as handed to their endpoints' deliveries. */
-export async function markDispatched(db: Database, ids: string[], at: string): Promise<void> {
-  if (ids.length > 0) await db.update(events).set({ dispatchedAt: at }).where(inArray(events.id, ids));
+/** Whether an endpoint takes an event: its `events` (a JSON array) lists the event's type, or `*`. */
+const subscribed = sql`EXISTS (SELECT 1 FROM json_each(${webhookEndpoints.events}) WHERE value IN ('*', ${events.type}))`;
+
+const undispatched = (orgId: string, ids: string[]) =>
+  and(eq(events.orgId, orgId), inArray(events.id, ids), isNull(events.dispatchedAt));
+
+/** A pending delivery, due `at`, for each endpoint subscribed to each of the org's undispatched events `ids`. */
+export const insertPendingDeliveries = (db: Database, orgId: string, ids: string[], at: number) =>
+  db
+    .insert(webhookDeliveryStates)
+    .select(
+      db
+        .select({
+          eventId: events.id,
+          endpointId: webhookEndpoints.id,
+          orgId: events.orgId,
+          state: sql<string>`'pending'`.as("state"),
+          attempts: sql<number>`0`.as("attempts"),
+          dueAt: sql<number>`${at}`.as("due_at"),
+        })
+        .from(events)
+        .innerJoin(webhookEndpoints, eq(webhookEndpoints.orgId, events.orgId))
+        .where(and(undispatched(orgId, ids), subscribed)),
+    )
+    .onConflictDoNothing()
+    .returning({
+      orgId: webhookDeliveryStates.orgId,
+      eventId: webhookDeliveryStates.eventId,
+      endpointId: webhookDeliveryStates.endpointId,
+    });
+
+/**
+ * Writes the pending deliveries of the org's events `ids` and marks them dispatched, in one
+ * transaction: an event is either undispatched or has all its deliveries. Returns the deliveries
+ * written; none for an event another dispatch took first. Each statement binds the ids, the org
+ * and the time (D1 binds at most 100).
+ */
+export async function dispatchEvents(db: Database, orgId: string, ids: string[], at: number) {
+  if (ids.length === 0) return [];
+  const [written] = await db.batch([
+    insertPendingDeliveries(db, orgId, ids, at),
+    db
+      .update(events)
+      .set({ dispatchedAt: new Date(at).toISOString() })
+      .where(undispatched(orgId, ids)),
+  ]);
+  return written;
 }
 
-/** Orgs with events no consumer has dispatched that were written before `before` (an event id). */
+/**
+ * Orgs with events no consumer has dispatched that were written before `before` (an event id), at
+ * most 1000. A skip-scan of the partial index of undispatched events: one index search per org
+ * (the next org, then its oldest event), never a walk over an org's backlog.
+ */
 export async function orgsWithUndispatched(db: Database, before: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ orgId: events.orgId })
-    .from(events)
-    .where(and(isNull(events.dispatchedAt), lt(events.id, before)))
-    .limit(1000);
-  return rows.map((row) => row.orgId);
+  const rows = await db.all<{ org_id: string }>(sql`
+    WITH RECURSIVE orgs(org_id) AS (
+      SELECT ''
+      UNION ALL
+      SELECT (
+        SELECT org_id FROM events WHERE dispatched_at IS NULL AND org_id > orgs.org_id ORDER BY org_id LIMIT 1
+      ) FROM orgs WHERE orgs.org_id IS NOT NULL
+      LIMIT 1001
+    )
+    SELECT org_id FROM orgs
+    WHERE org_id <> ''
+      AND (SELECT min(id) FROM events WHERE org_id = orgs.org_id AND dispatched_at IS NULL) < ${before}`);
+  return rows.map((row) => row.org_id);
 }
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -157,9 +213,102 @@ export async function deleteEndpoint(db: Database, orgId: string, id: string): P
   return deleted.length > 0;
 }
 
-export async function insertDelivery(db: Database, row: DeliveryRow): Promise<void> {
-  await db.insert(webhookDeliveries).values(row);
+export const DELIVERY_STATES = ["pending", "delivered", "dead"] as const;
+export type DeliveryStateRow = typeof webhookDeliveryStates.$inferSelect & {
+  state: (typeof DELIVERY_STATES)[number];
+};
+
+const stateOf = (orgId: string, eventId: string, endpointId: string) =>
+  and(
+    eq(webhookDeliveryStates.eventId, eventId),
+    eq(webhookDeliveryStates.endpointId, endpointId),
+    eq(webhookDeliveryStates.orgId, orgId),
+  );
+
+export async function findDeliveryState(
+  db: Database,
+  orgId: string,
+  eventId: string,
+  endpointId: string,
+): Promise<DeliveryStateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(webhookDeliveryStates)
+    .where(stateOf(orgId, eventId, endpointId))
+    .limit(1);
+  return row as DeliveryStateRow | undefined;
 }
+
+/**
+ * Logs an attempt (and a dead-letter entry, for the last) and writes where the delivery stands
+ * after it, in one batch. The state is written only if it is still the pending one with `before`
+ * attempts that this attempt read, so a duplicate message never takes a settled delivery back.
+ */
+export async function recordAttempt(
+  db: Database,
+  logs: DeliveryRow[],
+  next: DeliveryStateRow,
+  before: number,
+): Promise<void> {
+  await db.batch([
+    db.insert(webhookDeliveries).values(logs),
+    db
+      .insert(webhookDeliveryStates)
+      .values(next)
+      .onConflictDoUpdate({
+        target: [webhookDeliveryStates.eventId, webhookDeliveryStates.endpointId],
+        set: { state: next.state, attempts: next.attempts, dueAt: next.dueAt },
+        setWhere: and(
+          sql`${webhookDeliveryStates.state} = 'pending'`,
+          eq(webhookDeliveryStates.attempts, before),
+        ),
+      }),
+  ]);
+}
+
+/** Drops a delivery whose endpoint or event is gone. */
+export async function deleteDeliveryState(
+  db: Database,
+  orgId: string,
+  eventId: string,
+  endpointId: string,
+): Promise<void> {
+  await db.delete(webhookDeliveryStates).where(stateOf(orgId, eventId, endpointId));
+}
+
+/**
+ * Pending deliveries whose next attempt was due before `dueBefore`, oldest first, at most `limit`
+ * (from the partial index of pending rows): each is due again `now`, so it is re-sent once more
+ * only if it stays unconfirmed past another grace period. Returns them, to be re-sent.
+ */
+export function claimOverdueDeliveries(db: Database, dueBefore: number, now: number, limit: number) {
+  const overdue = db
+    .select({ rowid: sql`rowid` })
+    .from(webhookDeliveryStates)
+    .where(and(sql`${webhookDeliveryStates.state} = 'pending'`, lt(webhookDeliveryStates.dueAt, dueBefore)))
+    .orderBy(asc(webhookDeliveryStates.dueAt))
+    .limit(limit);
+  return db.update(webhookDeliveryStates).set({ dueAt: now }).where(inArray(sql`rowid`, overdue)).returning({
+    orgId: webhookDeliveryStates.orgId,
+    eventId: webhookDeliveryStates.eventId,
+    endpointId: webhookDeliveryStates.endpointId,
+  });
+}
+
+/** The delivery states of events older than `before` (an event id), at most `limit` (by the primary key). */
+export const deleteDeliveryStatesBefore = (db: Database, before: string, limit: number) =>
+  db
+    .delete(webhookDeliveryStates)
+    .where(
+      inArray(
+        sql`rowid`,
+        db
+          .select({ rowid: sql`rowid` })
+          .from(webhookDeliveryStates)
+          .where(lt(webhookDeliveryStates.eventId, before))
+          .limit(limit),
+      ),
+    );
 
 /** A page of an endpoint's delivery attempts, newest first, `limit + 1` rows. */
 export function listDeliveries(db: Database, endpointId: string, page: { limit: number; before?: string }) {
@@ -176,7 +325,7 @@ export function listDeliveries(db: Database, endpointId: string, page: { limit: 
     .limit(page.limit + 1);
 }
 
-/** Deletes events and delivery attempts older than `before` (a time), at most `limit` of each. */
+/** Deletes events, their delivery states and attempts older than `before` (a time), at most `limit` of each. */
 export async function deleteOlderThan(db: Database, before: number, limit: number): Promise<number> {
   const eventIds = db
     .select({ id: events.id })
@@ -191,6 +340,7 @@ export async function deleteOlderThan(db: Database, before: number, limit: numbe
   const [swept] = await db.batch([
     db.delete(events).where(inArray(events.id, eventIds)).returning({ id: events.id }),
     db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, deliveryIds)),
+    deleteDeliveryStatesBefore(db, `evt_${ulidFloor(before)}`, limit),
   ]);
   return swept.length;
 }
