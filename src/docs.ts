@@ -144,15 +144,15 @@ work and is never stored under an \`Idempotency-Key\`, so retry it with the same
 | page size (\`limit\`) | 1 – 100, default 20 |
 | \`name\` | 1 – 512 characters after trimming |
 | \`description\` | ≤ 5000 characters |
-| \`sku\` | 1 – 64 characters, unique per org |
+| \`sku\` | 1 – 64 characters, unique per org; trimmed and compared in Unicode NFC, case-sensitively; no control, zero-width or bidi control characters (also tags, agent ids, option names and values) |
 | \`gtin\` | GTIN-8/12/13/14 with a valid check digit, unique per org (GTIN-12 \`0…\` and GTIN-13 of the same number collide) |
 | \`tax_category\` | 1 – 64 characters |
 | \`prices\` | ≤ 50, one per currency; amounts 0 – 999 999 999 999 |
 | \`markup_percent\` | -100 – 100000, at most 4 decimals |
 | \`features\` | ≤ 100, each 1 – 512 characters |
-| \`tags\` | ≤ 50, each 1 – 64 characters (trimmed, deduplicated) |
+| \`tags\` | ≤ 50, each 1 – 64 characters (trimmed, NFC, deduplicated) |
 | \`props\` | a JSON object, ≤ 16 KiB serialised, nested ≤ 5 levels |
-| \`agent_ids\` | ≤ 100, each 1 – 128 characters (deduplicated) |
+| \`agent_ids\` | ≤ 100, each 1 – 128 characters (trimmed, NFC, deduplicated) |
 | \`q\` | 1 – 256 characters; the first 10 words are matched, each as a prefix |
 | \`slug\` | lower-case a-z/0-9 words joined by single hyphens, ≤ 256; unique per org and locale (\`409 duplicate_slug\`); generated from the name when absent (Cyrillic, Greek, Armenian and Georgian letters romanized), \`-2\`, \`-3\` … on a collision; an update that leaves it out keeps the current one while the name gives it |
 | \`localizations\` | ≤ 50 locales, each with a \`name\` (1 – 512); their slugs as the product's |

@@ -225,8 +225,9 @@ const textOf = async (message: Request | Response, media: string) =>
   media.startsWith("image/") ? new TextDecoder("latin1").decode(await message.arrayBuffer()) : message.text();
 
 /**
- * Names, tags and option values count their length after trimming, which JSON Schema cannot say:
- * a copy of the value with each string the document found too long trimmed.
+ * Names and identifiers (SKUs, tags, option names and values) count their length as stored,
+ * trimmed (and identifiers in NFC), which JSON Schema cannot say: a copy of the value with each
+ * string the document found too long trimmed and in NFC.
  */
 function tooLongTrimmed(value: unknown, problems: string[]): unknown {
   const copy = structuredClone(value);
@@ -240,7 +241,7 @@ function tooLongTrimmed(value: unknown, problems: string[]): unknown {
     const last = keys.pop() as string;
     let parent = copy as Record<string, unknown>;
     for (const key of keys) parent = parent[key] as Record<string, unknown>;
-    if (typeof parent[last] === "string") parent[last] = (parent[last] as string).trim();
+    if (typeof parent[last] === "string") parent[last] = (parent[last] as string).trim().normalize("NFC");
   }
   return copy;
 }

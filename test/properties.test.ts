@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { canonicalIdentifier, hasInvisible } from "../src/lib/identifiers";
 import { api, createKey, createOrg, expectFailures } from "./helpers";
 
 /**
@@ -412,11 +413,12 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
   const inventory = { ...(asBody(sent.inventory) as object) };
   const options = asList(sent.options).map((entry) => {
     const option = asBody(entry);
-    // display defaults to dropdown (the contract). Names and values are trimmed, their localizations'
-    // too, and localization keys kept as sent: the contract is silent on both (the server does this).
+    // display defaults to dropdown (the contract). Names and values are identifiers (trimmed, NFC),
+    // their localizations' trimmed, and localization keys kept as sent: the contract is silent on
+    // those (the server does this).
     return {
-      name: str(option.name).trim(),
-      values: asList(option.values).map((value) => str(value).trim()),
+      name: canonicalIdentifier(str(option.name)),
+      values: asList(option.values).map((value) => canonicalIdentifier(str(value))),
       display: option.display ?? "dropdown",
       localizations: Object.fromEntries(
         Object.entries(asBody(option.localizations)).map(([locale, value]) => {
@@ -437,7 +439,13 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
   const variants = asList(sent.variants).map((entry) => {
     const variant = asBody(entry);
-    const chosen = asBody(variant.options) as Record<string, string>;
+    // Option names and values compare as identifiers: trimmed, NFC.
+    const chosen = Object.fromEntries(
+      Object.entries(asBody(variant.options)).map(([name, value]) => [
+        canonicalIdentifier(name),
+        canonicalIdentifier(str(value)),
+      ]),
+    );
     const variantOptions = Object.fromEntries(names.map((name) => [name, chosen[name] as string]));
     // A variant keeps its id while its option combination stays; a new one gets a new var_ id
     // (the contract). Its gtin is digits only, like the product's; its price currencies upper-case;
@@ -448,7 +456,7 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     return {
       id: kept ? kept.id : expect.stringMatching(/^var_[0-9A-Z]{26}$/),
       options: variantOptions,
-      sku: orNull(variant.sku),
+      sku: variant.sku === undefined || variant.sku === null ? null : canonicalIdentifier(str(variant.sku)),
       gtin: variant.gtin === undefined || variant.gtin === null ? null : gtinDigits(str(variant.gtin)),
       prices: asList(variant.prices).map((price) => ({
         currency: str(asBody(price).currency).toUpperCase(),
@@ -470,7 +478,8 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
     // shippable (the contract): default true for physical products (and false for the others).
     shippable: sent.shippable ?? type === "physical",
     schedule_appointment: sent.schedule_appointment ?? false,
-    sku: orNull(sent.sku),
+    // Identifiers (sku, tags, agent_ids): trimmed and NFC, so what looks the same is the same.
+    sku: sent.sku === undefined || sent.sku === null ? null : canonicalIdentifier(str(sent.sku)),
     // gtin (the contract): spaces and hyphens stripped.
     gtin: sent.gtin === undefined || sent.gtin === null ? null : gtinDigits(str(sent.gtin)),
     tax_category: orNull(sent.tax_category),
@@ -483,10 +492,10 @@ function expected(sentBody: Body, productId: string, previous: Variant[] = [], b
         : str(sent.default_currency).toUpperCase(),
     features: sent.features ?? [],
     // tags: deduplicated (the contract), first occurrence kept; trimmed (the contract is silent on that).
-    tags: unique(asList(sent.tags).map((tag) => str(tag).trim())),
+    tags: unique(asList(sent.tags).map((tag) => canonicalIdentifier(str(tag)))),
     props: sent.props ?? {},
     // agent_ids: deduplicated (the contract is silent on that; the server does it).
-    agent_ids: unique(asList(sent.agent_ids)),
+    agent_ids: unique(asList(sent.agent_ids).map((agent) => canonicalIdentifier(str(agent)))),
     default_locale: defaultLocale,
     localizations,
     ...Object.fromEntries(
@@ -551,10 +560,18 @@ function text(min: number, max: number, size = 20): fc.Arbitrary<string> {
   return fc.oneof({ weight: 6, arbitrary: random }, { weight: 1, arbitrary: edges });
 }
 
+/** Text an identifier may be (no invisible character), of min..max code points as stored (trimmed, NFC). */
+const identifierText = (min: number, max: number, size = 20) =>
+  text(min, max, size).filter(
+    (value) => !hasInvisible(value) && between(codePoints(canonicalIdentifier(value)), min, max),
+  );
+
 const PADDING = ["", "", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\ufeff"];
 /** A min..max string the API trims, sent with whitespace around it. */
-function trimmed(min: number, max: number, size = 20): fc.Arbitrary<string> {
-  const core = text(min, max, size).filter((value) => value.trim() === value && value.length > 0);
+function trimmed(min: number, max: number, size = 20, ofIdentifier = false): fc.Arbitrary<string> {
+  const core = (ofIdentifier ? identifierText : text)(min, max, size).filter(
+    (value) => value.trim() === value && value.length > 0,
+  );
   return fc
     .tuple(fc.constantFrom(...PADDING), core, fc.constantFrom(...PADDING))
     .map(([before, value, after]) => `${before}${value}${after}`);
@@ -873,20 +890,20 @@ const baseArb = fc
       type: fc.constantFrom("physical", "service", "digital"),
       shippable: fc.boolean(),
       schedule_appointment: fc.boolean(),
-      sku: fc.option(text(1, 64, 16)),
+      sku: fc.option(identifierText(1, 64, 16)),
       gtin: fc.option(gtinArb),
       tax_category: fc.option(text(1, 64, 16)),
       tax_behavior: fc.constantFrom("exclusive", "inclusive"),
       prices: pricesArb,
       features: upTo(text(1, 512), 100, fc.constant("f")),
       tags: upTo(
-        fc.oneof(trimmed(1, 64, 12), fc.constantFrom("sale", " sale", "sale ", "new")),
+        fc.oneof(trimmed(1, 64, 12, true), fc.constantFrom("sale", " sale", "sale ", "new")),
         50,
         fc.constantFrom("a", "b", " a "),
       ),
       props: propsArb,
       agent_ids: upTo(
-        fc.oneof(text(1, 128, 12), fc.constantFrom("agent_1", "agent_2")),
+        fc.oneof(identifierText(1, 128, 12), fc.constantFrom("agent_1", "agent_2")),
         100,
         fc.constantFrom("agent_1", "agent_2"),
       ),
@@ -959,11 +976,11 @@ function optionsAndVariantsArb(product: Body): fc.Arbitrary<Body> {
     );
   const optionArb = fc
     .record({
-      name: trimmed(1, 128, 8).filter((name) => name.trim() !== "__proto__"),
-      values: fc.uniqueArray(trimmed(1, 128, 6), {
+      name: trimmed(1, 128, 8, true).filter((name) => name.trim() !== "__proto__"),
+      values: fc.uniqueArray(trimmed(1, 128, 6, true), {
         minLength: 1,
         maxLength: 4,
-        selector: (value) => value.trim(),
+        selector: canonicalIdentifier,
       }),
       display: fc.constantFrom(undefined, "dropdown", "radio"),
       localized: fc.subarray(["de", "fr", "pt-BR"]),
@@ -993,7 +1010,7 @@ function optionsAndVariantsArb(product: Body): fc.Arbitrary<Body> {
       weight: 4,
       arbitrary: fc.uniqueArray(optionArb, {
         maxLength: 3,
-        selector: (option) => String(option.name).trim(),
+        selector: (option) => canonicalIdentifier(String(option.name)),
       }),
     },
     // The edges: 5 options; 250 variants (16 × 16 combinations).
@@ -1040,7 +1057,7 @@ function optionsAndVariantsArb(product: Body): fc.Arbitrary<Body> {
           });
       const variantArb = fc.record(
         {
-          sku: fc.option(text(1, 64, 12)),
+          sku: fc.option(identifierText(1, 64, 12)),
           gtin: fc.option(gtinArb),
           prices: variantPriceArb,
           inventory: fc.option(
@@ -1088,8 +1105,9 @@ function uniqueIdentifiers(body: Body): Body {
   const gtins = new Set<string>();
   const claim = (holder: Body) => {
     if (typeof holder.sku === "string") {
-      if (skus.has(holder.sku)) holder.sku = null;
-      else skus.add(holder.sku);
+      const key = canonicalIdentifier(holder.sku);
+      if (skus.has(key)) holder.sku = null;
+      else skus.add(key);
     }
     if (typeof holder.gtin === "string") {
       const key = gtinDigits(holder.gtin).padStart(14, "0");

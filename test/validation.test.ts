@@ -173,9 +173,9 @@ describe("shippable and schedule_appointment", () => {
 });
 
 describe("sku and tax_category", () => {
-  it("sku: 64 accepted (not trimmed), null accepted, 65 and empty refused", async () => {
+  it("sku: 64 accepted (trimmed: test/identifiers.test.ts), null accepted, 65 and empty refused", async () => {
     expect((await accepted({ sku: "S".repeat(64) })).sku).toBe("S".repeat(64));
-    expect((await accepted({ sku: " SKU-1 " })).sku).toBe(" SKU-1 ");
+    expect((await accepted({ sku: " SKU-1 " })).sku).toBe("SKU-1");
     expect((await accepted({ sku: null })).sku).toBeNull();
     await rejected({ sku: "S".repeat(65) }, ["sku"]);
     await rejected({ sku: "" }, ["sku"]);

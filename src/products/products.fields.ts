@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { invalidData } from "../lib/errors";
+import { ApiError, invalidData } from "../lib/errors";
+import { storedForms } from "../lib/identifiers";
 import { candidate, fallbackSlug, generatedFrom, latinSlugify, slugify, suffixed } from "../lib/slug";
 import {
   type ProductFields,
@@ -128,6 +129,12 @@ export async function fieldsOrThrow(
     return [];
   });
   if (failures.length > 0) throw invalidData(failures);
+  // A product written before SKUs were normalised may hold one decomposed (NFD).
+  const skus = [result.fields.sku, ...result.fields.variants.map((variant) => variant.sku)];
+  const twins = skus.flatMap((sku) => (sku === null ? [] : storedForms(sku).slice(1)));
+  if (twins.length > 0 && (await repo.skuTaken(c.var.db, c.var.auth.orgId, productId, twins))) {
+    throw new ApiError("duplicate_sku");
+  }
   const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs, stored, keep);
   return { fields: result.fields, generatedSlugs };
 }

@@ -4,6 +4,7 @@ import { productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
 import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
+import { storedForms } from "../lib/identifiers";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
 
@@ -84,6 +85,26 @@ async function findDuplicate(
   const slug = rows.find((row) => row.kind === "slug");
   // No row: the other write was rolled back meanwhile; name the sku (or a slug) as before.
   return slug ? { kind: "slug", value: slug.value } : { kind: skus.length > 0 ? "sku" : "slug" };
+}
+
+/**
+ * Whether another product of the org holds one of `skus` as a lookup: for the decomposed twins of a
+ * write's SKUs, which the unique index cannot see (one index read; the write itself is NFC).
+ */
+export async function skuTaken(db: Database, orgId: string, productId: string, skus: string[]) {
+  const [row] = await db
+    .select({ value: productLookups.value })
+    .from(productLookups)
+    .where(
+      and(
+        eq(productLookups.orgId, orgId),
+        eq(productLookups.kind, "sku"),
+        inArray(productLookups.value, skus),
+        sql`${productLookups.productId} <> ${productId}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /**
@@ -398,7 +419,7 @@ export async function listProducts(
   const [driving, ...others] = filters.lookups;
   for (const lookup of others) {
     where.push(
-      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} = ${lookup.value} and ${productLookups.productId} = ${products.id})`,
+      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} in ${storedForms(lookup.value)} and ${productLookups.productId} = ${products.id})`,
     );
   }
 
@@ -406,7 +427,7 @@ export async function listProducts(
     const after = page.after && "seq" in page.after ? page.after.seq : undefined;
     if (driving) {
       where.push(
-        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} = ${driving.value} and ${productLookups.productId} = ${products.id})`,
+        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} in ${storedForms(driving.value)} and ${productLookups.productId} = ${products.id})`,
       );
     }
     if (after !== undefined)
@@ -438,7 +459,7 @@ export async function listProducts(
         and(
           eq(productLookups.orgId, orgId),
           eq(productLookups.kind, driving.kind),
-          eq(productLookups.value, driving.value),
+          inArray(productLookups.value, storedForms(driving.value)),
           eq(products.id, productLookups.productId),
           ...where,
         ),

@@ -2,9 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { isCountry } from "../lib/countries";
 import { isCurrency, MARKUP_DECIMALS, MAX_AMOUNT } from "../lib/currencies";
 import { normalizeGtin } from "../lib/gtin";
+import { canonicalIdentifier } from "../lib/identifiers";
 import { canonicalLocale } from "../lib/locale";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../lib/slug";
-import { DateOrDateTime, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
+import { DateOrDateTime, identifier, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
 
 const MAX_IMAGE_URLS = 10;
 
@@ -219,14 +220,11 @@ const Inventory = z
 const MAX_OPTIONS = 5;
 const MAX_VARIANTS = 250;
 
-const OptionValues = z
-  .array(text(1, 128, { trim: true }))
-  .min(1)
-  .max(100);
+const OptionValues = z.array(identifier(1, 128)).min(1).max(100);
 
 const ProductOption = z
   .strictObject({
-    name: text(1, 128, { trim: true }),
+    name: identifier(1, 128),
     values: OptionValues,
     display: z.enum(["dropdown", "radio"]).default("dropdown"),
     localizations: z
@@ -255,8 +253,19 @@ const Variant = z
       .string()
       .optional()
       .openapi({ readOnly: true, description: "Read-only: kept while the option combination stays." }),
-    options: z.record(z.string(), z.string()).openapi({ description: "Option name → one of its values." }),
-    sku: text(1, 64).nullable().default(null),
+    options: z
+      .record(z.string(), z.string())
+      // Compared with the options' names and values as those are: trimmed, NFC.
+      .overwrite((options) =>
+        Object.fromEntries(
+          Object.entries(options).map(([name, value]) => [
+            canonicalIdentifier(name),
+            canonicalIdentifier(value),
+          ]),
+        ),
+      )
+      .openapi({ description: "Option name → one of its values." }),
+    sku: identifier(1, 64).nullable().default(null),
     gtin: Gtin.nullable().default(null),
     prices: z.array(VariantPrice).max(50).default([]),
     inventory: z
@@ -287,7 +296,7 @@ export const ProductInput = z
     type: z.enum(TYPES).default("physical"),
     shippable: z.boolean().optional().openapi({ description: "Default: true for physical products." }),
     schedule_appointment: z.boolean().default(false),
-    sku: text(1, 64).nullable().default(null),
+    sku: identifier(1, 64).nullable().default(null),
     gtin: Gtin.nullable().default(null),
     tax_category: text(1, 64).nullable().default(null),
     tax_behavior: z.enum(["exclusive", "inclusive"]).default("exclusive"),
@@ -296,12 +305,9 @@ export const ProductInput = z
       .optional()
       .openapi({ description: "Default: the first price's currency." }),
     features: z.array(text(1, 512)).max(100).default([]),
-    tags: z
-      .array(text(1, 64, { trim: true }))
-      .max(50)
-      .default([]),
+    tags: z.array(identifier(1, 64)).max(50).default([]),
     props: Props.default({}),
-    agent_ids: z.array(text(1, 128)).max(100).default([]),
+    agent_ids: z.array(identifier(1, 128)).max(100).default([]),
     slug: Slug.nullable()
       .default(null)
       .openapi({ description: "Unique per org in the default locale; generated from the name when absent." }),
@@ -600,9 +606,9 @@ export const ProductListQuery = z.strictObject({
   order: z.enum(["desc", "asc"]).default("desc").openapi({ description: "desc: newest first." }),
   status: StatusList.optional(),
   type: z.enum(TYPES).optional(),
-  tag: text(1, 64).optional(),
-  agent_id: text(1, 128).optional(),
-  sku: text(1, 64).optional(),
+  tag: identifier(1, 64).optional(),
+  agent_id: identifier(1, 128).optional(),
+  sku: identifier(1, 64).optional(),
   gtin: text(1, 32).optional(),
   q: text(1, 256, { trim: true }).optional().openapi({
     description: "Full-text search over name, description, tags and features; every word is a prefix.",

@@ -1,5 +1,6 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { ERROR_KEYS, type ErrorKey, errorMessage, errorStatus } from "../lib/errors";
+import { canonicalIdentifier, hasInvisible, INVISIBLE_MESSAGE } from "../lib/identifiers";
 
 const codePoints = (value: string) => {
   let count = 0;
@@ -18,6 +19,27 @@ export function text(min: number, max: number, options: { trim?: boolean } = {})
       // Trimmed text of at least one character must hold one that is not white space.
       .openapi({ minLength: min, maxLength: max, ...(options.trim && min > 0 ? { pattern: "\\S" } : {}) })
   );
+}
+
+/**
+ * An identifier (a SKU, a tag, an agent id, an option's name or value), stored and looked up trimmed
+ * and in NFC (src/lib/identifiers.ts), its length counted so, with no control, zero-width or bidi
+ * control character.
+ */
+export function identifier(min: number, max: number) {
+  return z
+    .string()
+    .overwrite(canonicalIdentifier)
+    .refine((value) => !hasInvisible(value), { message: INVISIBLE_MESSAGE, abort: true })
+    .refine((value) => codePoints(value) >= min && codePoints(value) <= max, {
+      message: `Must be ${min} to ${max} characters.`,
+    })
+    .openapi({
+      minLength: min,
+      maxLength: max,
+      pattern: "\\S",
+      description: "Compared trimmed and in Unicode NFC, case-sensitively; its length counted so.",
+    });
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
