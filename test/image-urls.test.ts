@@ -217,6 +217,26 @@ describe("image_urls on create", () => {
     expect(await requested(redirected)).toBe(1);
   });
 
+  it("refuses trailing-dot names, IPv4-translated and Teredo literals, and a redirect to one", async () => {
+    const redirected = origin(`/redirect?to=${encodeURIComponent("https://localhost../png")}`);
+    const blocked = [
+      "https://localhost../png",
+      "https://db.internal.../png",
+      "https://[::ffff:0:7f00:1]/png",
+      "https://[::ffff:7f00:1]/png",
+      "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/png",
+      "https://[64:ff9b:1::7f00:1]/png",
+      redirected,
+    ];
+    const created = await create({ image_urls: blocked });
+    expect(created.images).toEqual([]);
+    expect(errorsOf(created)).toEqual(blocked.map((url) => [url, "blocked_url"]));
+    expect(created.image_errors?.[2]?.message).toBe(
+      "The address [::ffff:0:7f00:1] is not public (IPv4-translated).",
+    );
+    expect(await requested(redirected)).toBe(1);
+  });
+
   it("IMAGE_FETCH_ALLOWED_HOSTS lifts the https, port and private rules for exactly the host:port listed", async () => {
     const allowed = [
       origin("/png?variant=1", "http://allowed.test:8080"),

@@ -21,6 +21,26 @@ describe("checkFetchUrl", () => {
     "https://[2606:4700:4700::1111]/a.png",
     "https://[::ffff:8.8.8.8]/a.png",
     "https://xn--bcher-kva.example/a.png",
+    "https://images.example.com./a.png",
+    // just outside a special-purpose range
+    "https://192.31.195.255/a.png",
+    "https://192.31.197.0/a.png",
+    "https://192.52.192.255/a.png",
+    "https://192.52.194.0/a.png",
+    "https://192.175.47.255/a.png",
+    "https://192.175.49.0/a.png",
+    "https://198.17.255.255/a.png",
+    "https://198.20.0.0/a.png",
+    "https://223.255.255.255/a.png",
+    "https://[64:ff9b::808:808]/a.png",
+    "https://[2001:200::1]/a.png",
+    "https://[2001:db9::1]/a.png",
+    "https://[2003::1]/a.png",
+    "https://[2620:4f:7fff:ffff::1]/a.png",
+    "https://[2620:4f:8001::1]/a.png",
+    "https://[3ffe:ffff::1]/a.png",
+    "https://[3fff:1000::1]/a.png",
+    "https://[2000::1]/a.png",
   ])("allows %s", (url) => {
     expect(allowed(url)).toBe(true);
   });
@@ -68,9 +88,56 @@ describe("checkFetchUrl", () => {
     ["unique local fd..", "https://[fd12:3456::1]/a.png"],
     ["link-local fe80::/10", "https://[fe80::1]/a.png"],
     ["IPv6 multicast", "https://[ff02::1]/a.png"],
+    ["localhost with two trailing dots", "https://localhost../a.png"],
+    ["localhost with many trailing dots", "https://localhost...../a.png"],
+    ["*.internal with two trailing dots", "https://db.internal../a.png"],
+    ["nothing but dots", "https://../a.png"],
+    ["loopback with two trailing dots", "https://127.0.0.1../a.png"],
+    ["AS112, bottom", "https://192.31.196.0/a.png"],
+    ["AS112, top", "https://192.31.196.255/a.png"],
+    ["AMT", "https://192.52.193.1/a.png"],
+    ["AS112 direct delegation", "https://192.175.48.1/a.png"],
+    ["benchmarking, top", "https://198.19.255.255/a.png"],
+    ["DS-Lite", "https://192.0.0.1/a.png"],
+    ["6to4 relay anycast", "https://192.88.99.1/a.png"],
+    ["reserved 240/4", "https://240.0.0.1/a.png"],
+    ["IPv4-translated loopback", "https://[::ffff:0:7f00:1]/a.png"],
+    ["IPv4-translated, even of a public address", "https://[::ffff:0:808:808]/a.png"],
+    ["IPv4-mapped loopback, hex form", "https://[::ffff:7f00:1]/a.png"],
+    ["IPv4-mapped metadata address", "https://[::ffff:a9fe:a9fe]/a.png"],
+    ["IPv4-compatible, even of a public address", "https://[::808:808]/a.png"],
+    ["NAT64 of loopback", "https://[64:ff9b::7f00:1]/a.png"],
+    ["local-use NAT64", "https://[64:ff9b:1::808:808]/a.png"],
+    ["Teredo", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/a.png"],
+    ["Teredo, bottom", "https://[2001::]/a.png"],
+    ["IETF protocol assignments, top", "https://[2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff]/a.png"],
+    ["IPv6 documentation", "https://[2001:db8::1]/a.png"],
+    ["IPv6 documentation 3fff::/20", "https://[3fff:fff:ffff::1]/a.png"],
+    ["6to4, even of a public address", "https://[2002:808:808::1]/a.png"],
+    ["AS112 v6 direct delegation", "https://[2620:4f:8000::1]/a.png"],
+    ["discard-only", "https://[100::1]/a.png"],
+    ["dummy prefix", "https://[100:0:0:1::1]/a.png"],
+    ["segment routing", "https://[5f00::1]/a.png"],
+    ["unique local, top", "https://[fdff:ffff::1]/a.png"],
+    ["link-local, top", "https://[febf:ffff::1]/a.png"],
+    ["site-local", "https://[fec0::1]/a.png"],
+    ["below global unicast", "https://[1fff:ffff::1]/a.png"],
+    ["above global unicast", "https://[4000::1]/a.png"],
   ])("refuses %s", (_label, url) => {
     const result = checkFetchUrl(url, none);
     expect("blocked" in result && typeof result.blocked === "string").toBe(true);
+  });
+
+  it("names the range an address is in", () => {
+    expect(checkFetchUrl("https://[::ffff:0:7f00:1]/", none)).toEqual({
+      blocked: "The address [::ffff:0:7f00:1] is not public (IPv4-translated).",
+    });
+    expect(checkFetchUrl("https://[::ffff:7f00:1]/", none)).toEqual({
+      blocked: "The address [::ffff:7f00:1] is not public (IPv4-mapped, loopback).",
+    });
+    expect(checkFetchUrl("https://localhost../", none)).toEqual({
+      blocked: "The host 'localhost..' is not public.",
+    });
   });
 });
 
