@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, migrate, startWorker as startLocalWorker } from "../scripts/local.mjs";
+import { Pacer } from "./lib/load.mjs";
 
 const { values: options } = parseArgs({
   options: { seconds: { type: "string", default: "60" }, rate: { type: "string", default: "50" } },
@@ -59,47 +60,6 @@ const ORIGIN = "http://127.0.0.1:9";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const progress = (line) => process.stderr.write(`no-loss: ${line}\n`);
-/**
- * Spaces one key's requests: at least `intervalMs` between starts (unless `burst`), and at most
- * `perWindow` in each clock-aligned window, as the server's limiter counts them.
- */
-class Pacer {
-  #chain = Promise.resolve();
-  #next = 0;
-  #window = -1;
-  #count = 0;
-  constructor(intervalMs, perWindow, windowMs) {
-    this.intervalMs = intervalMs;
-    this.perWindow = perWindow;
-    this.windowMs = windowMs;
-  }
-  take(burst = false) {
-    const turn = this.#chain.then(async () => {
-      for (;;) {
-        const now = Date.now();
-        if (!burst && this.#next > now) {
-          await sleep(this.#next - now);
-          continue;
-        }
-        const window = Math.floor(now / this.windowMs);
-        if (window !== this.#window) {
-          this.#window = window;
-          this.#count = 0;
-        }
-        if (this.#count >= this.perWindow) {
-          await sleep((window + 1) * this.windowMs - now + 1);
-          continue;
-        }
-        this.#count += 1;
-        this.#next = now + this.intervalMs;
-        return;
-      }
-    });
-    this.#chain = turn;
-    return turn;
-  }
-}
-
 const percentile = (sorted, p) =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const ms = (value) => (Number.isNaN(value) ? "-" : value.toFixed(1));

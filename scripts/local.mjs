@@ -38,7 +38,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once /health answers, with `stop()`, which
  * ends it and, when it runs detached (any `stdio` but the terminal's), the workerd of its process
- * group too. A start that fails stops what it started before it throws.
+ * group too, and `kill()` (detached only), which sends SIGKILL to that whole group at once, with no
+ * graceful stop, and resolves when wrangler has exited. A start that fails stops what it started
+ * before it throws.
  */
 export async function startWorker({
   port,
@@ -81,6 +83,16 @@ export async function startWorker({
     await Promise.race([exited, sleep(5000)]);
     signal("SIGKILL"); // whatever is left (workerd, in the group)
   };
+  const kill = async () => {
+    if (!detached)
+      throw new Error("kill() needs wrangler dev in its own process group (stdio not inherited)");
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => child.once("exit", resolve));
+    signal("SIGKILL");
+    await exited;
+  };
   const base = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(250)) {
     if (child.exitCode !== null) {
@@ -88,7 +100,7 @@ export async function startWorker({
       throw new Error(`wrangler dev exited with ${child.exitCode}`);
     }
     try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base, stop };
+      if ((await fetch(`${base}/health`)).ok) return { child, base, stop, kill };
     } catch {
       // not listening yet
     }

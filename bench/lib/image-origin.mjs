@@ -23,7 +23,7 @@ function distinctPngs(count) {
   });
 }
 
-/** Starts the origin; resolves with its `host` (`127.0.0.1:<port>`), the image `urls` and `stop()`. */
+/** Starts the origin; resolves with its `host` (`127.0.0.1:<port>`), the image `urls`, their `bytes` and `stop()`. */
 export async function startImageOrigin({ count = 4 } = {}) {
   const images = distinctPngs(count);
   const server = createServer({ keepAlive: true }, (request, response) => {
@@ -53,5 +53,5 @@ export async function startImageOrigin({ count = 4 } = {}) {
       server.close(() => resolve());
       server.closeAllConnections();
     });
-  return { host, urls: images.map((_, index) => `http://${host}/img/${index}.png`), stop };
+  return { host, urls: images.map((_, index) => `http://${host}/img/${index}.png`), bytes: images, stop };
 }

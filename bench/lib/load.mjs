@@ -1,6 +1,7 @@
 // One scenario = one autocannon run of fixed duration against 127.0.0.1. Latencies are taken
 // from every response (autocannon's own histogram has 1 ms resolution, too coarse for sub-ms
 // requests), and the Worker's Server-Timing `db` entry is averaged over every ok (by default 2xx) response.
+// Pacer keeps one api key's requests under the per-key rate limit (no-loss.mjs, faults.mjs).
 import autocannon from "autocannon";
 
 const DB_TIMING = /db;dur=([\d.]+);desc="rows_read=(\d+) rows_written=(\d+) queries=(\d+)"/;
@@ -130,4 +131,47 @@ export async function runScenario(base, scenario, { duration, connections, warmu
           }
         : null,
   };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Spaces one key's requests: at least `intervalMs` between starts (unless `burst`), and at most
+ * `perWindow` in each clock-aligned window, as the server's limiter counts them.
+ */
+export class Pacer {
+  #chain = Promise.resolve();
+  #next = 0;
+  #window = -1;
+  #count = 0;
+  constructor(intervalMs, perWindow, windowMs) {
+    this.intervalMs = intervalMs;
+    this.perWindow = perWindow;
+    this.windowMs = windowMs;
+  }
+  take(burst = false) {
+    const turn = this.#chain.then(async () => {
+      for (;;) {
+        const now = Date.now();
+        if (!burst && this.#next > now) {
+          await sleep(this.#next - now);
+          continue;
+        }
+        const window = Math.floor(now / this.windowMs);
+        if (window !== this.#window) {
+          this.#window = window;
+          this.#count = 0;
+        }
+        if (this.#count >= this.perWindow) {
+          await sleep((window + 1) * this.windowMs - now + 1);
+          continue;
+        }
+        this.#count += 1;
+        this.#next = now + this.intervalMs;
+        return;
+      }
+    });
+    this.#chain = turn;
+    return turn;
+  }
 }
