@@ -513,10 +513,11 @@ async function runRound(round) {
   while (missing().length > 0 && Date.now() < deadline) {
     if (Date.now() - lastCron >= CRON_INTERVAL_MS) {
       lastCron = Date.now();
+      const before = missing().length;
       await triggerCron();
       progress(
-        `round ${round}: cron "${CRON_EVERY_MINUTE}" triggered; ${missing().length} of ${events.length} events ` +
-          `not delivered yet (${Math.round((deadline - Date.now()) / 1000)} s left)`,
+        `round ${round}: cron "${CRON_EVERY_MINUTE}" triggered with ${before} of ${events.length} events ` +
+          `not delivered (${Math.round((deadline - Date.now()) / 1000)} s left)`,
       );
     }
     await sleep(1000);
@@ -565,6 +566,7 @@ try {
         ...invariants,
         "events",
         "delivered",
+        "seconds",
       ],
       results.map((result) => [
         result.round,
