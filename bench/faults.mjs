@@ -15,9 +15,9 @@
 //   5. The every-minute cron is triggered (/cdn-cgi/handler/scheduled) until every event of the org
 //      reached the receiver or --webhook-seconds (default 150) after the kill have passed.
 //   6. Invariants, violations counted: (a) every acknowledged write is there, (b) every listed image
-//      is served, (c) an event for every create and every applied adjustment, (d) stock = 1000 + the
-//      applied deltas, (e) keyed retries answer the first result and never apply twice, (f) every
-//      event of the org reached the receiver.
+//      is served, (c) an event for every create, acknowledged PATCH and applied adjustment, (d) stock
+//      = 1000 + the applied deltas, (e) keyed retries answer the first result and never apply twice,
+//      (f) every event of the org reached the receiver.
 // Prints one row per round; the exit code is non-zero on any violation or harness failure. Every
 // child process and server is stopped and the temporary folder removed on success, failure and
 // SIGINT/SIGTERM.
@@ -478,7 +478,7 @@ async function runRound(round) {
     ),
   );
 
-  // (c) events for every create and applied adjustment; (d) stock; (e) never applied twice.
+  // (c) events for every create, PATCH and applied adjustment; (d) stock; (e) never applied twice.
   const events = await listAll(auditor, "/v1/events");
   const createdEvents = new Map();
   const adjustmentEvents = new Map();
@@ -487,6 +487,15 @@ async function runRound(round) {
     if (event.type === "product.created") createdEvents.set(id, (createdEvents.get(id) ?? 0) + 1);
     const reason = event.type === "product.updated" ? event.data.adjustment?.reason : undefined;
     if (reason) adjustmentEvents.set(reason, (adjustmentEvents.get(reason) ?? 0) + 1);
+  }
+  for (const request of requests.filter((item) => item.kind.startsWith("patch") && ok(item).length > 0)) {
+    const seen = events.some(
+      (event) =>
+        event.type === "product.updated" &&
+        event.data.object.id === request.target &&
+        event.data.object.props?.[request.mark] === request.n,
+    );
+    if (!seen) note("c", `${request.kind} #${request.n}: no product.updated with props.${request.mark}`);
   }
   for (const id of new Set([...created.keys(), ...current.keys()])) {
     const count = createdEvents.get(id) ?? 0;
@@ -584,7 +593,7 @@ try {
     ),
   );
   console.log(
-    "a: acknowledged writes present, b: images served, c: events for creates and adjustments, " +
+    "a: acknowledged writes present, b: images served, c: events for creates, PATCHes and adjustments, " +
       "d: stock, e: keyed retries (first result, applied once), f: webhooks delivered",
   );
   for (const result of results) {
