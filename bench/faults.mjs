@@ -40,7 +40,7 @@ import { parseArgs } from "node:util";
 import { call, freePort, migrate, SECRET_KEY_SCOPES, startWorker } from "../scripts/local.mjs";
 import { prng } from "./lib/catalog.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
-import { Pacer } from "./lib/load.mjs";
+import { Pacer, requestJson } from "./lib/load.mjs";
 import { table } from "./lib/report.mjs";
 
 const { values: options } = parseArgs({
@@ -170,34 +170,9 @@ const newKey = (key) => ({ key, pacer: new Pacer(0, 90, 10_000) });
 async function send(key, method, path, { body, headers = {} } = {}) {
   await key.pacer.take(true);
   const started = Date.now();
-  try {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${key.key}`,
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return {
-      status: response.status,
-      headers: response.headers,
-      text,
-      body: json,
-      started,
-      ended: Date.now(),
-    };
-  } catch (error) {
-    return { status: 0, error: String(error?.cause?.code ?? error), started, ended: Date.now() };
-  }
+  const answer = await requestJson(`${base}${path}`, key.key, method, { body, headers });
+  if (answer.status === 0) answer.error = String(answer.error?.cause?.code ?? answer.error);
+  return { ...answer, started, ended: Date.now() };
 }
 
 /** Every item of a list endpoint, page by page (limit 100). */

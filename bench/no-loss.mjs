@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, migrate, startWorker as startLocalWorker } from "../scripts/local.mjs";
-import { Pacer } from "./lib/load.mjs";
+import { Pacer, requestJson } from "./lib/load.mjs";
 
 const { values: options } = parseArgs({
   options: { seconds: { type: "string", default: "60" }, rate: { type: "string", default: "50" } },
@@ -133,28 +133,7 @@ async function send(
 ) {
   if (paced) await key.pacer.take(burst);
   const started = performance.now();
-  let result;
-  try {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${key.key}`,
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    result = { status: response.status, headers: response.headers, text, body: json };
-  } catch (error) {
-    result = { status: 0, error };
-  }
+  const result = await requestJson(`${base}${path}`, key.key, method, { body, headers });
   result.ms = performance.now() - started;
   stats.record(type, method, path, result);
   return result;

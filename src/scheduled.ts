@@ -1,5 +1,5 @@
 import { createDb, type Database, newDbStats } from "./db/client";
-import { sendAll } from "./events/events.delivery";
+import { sendAll, sendDeliveries } from "./events/events.delivery";
 import { claimOverdueDeliveries, deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
 import { IDEMPOTENCY_LIFETIME_MS } from "./idempotency/idempotency.middleware";
 import { deleteExpiredApplied, deleteExpiredClaims } from "./idempotency/idempotency.repo";
@@ -87,15 +87,6 @@ async function redispatch(db: Database, env: Env, now: number): Promise<number> 
  */
 async function resend(db: Database, env: Env, now: number): Promise<number> {
   const overdue = await claimOverdueDeliveries(db, now - RESEND_GRACE_MS, now, RESEND_BATCH);
-  await sendAll(
-    env.EVENTS,
-    overdue.map((delivery) => ({
-      kind: "deliver",
-      org_id: delivery.orgId,
-      event_id: delivery.eventId,
-      endpoint_id: delivery.endpointId,
-      origin: env.API_ORIGIN,
-    })),
-  );
+  await sendDeliveries(env.EVENTS, overdue, env.API_ORIGIN);
   return overdue.length;
 }

@@ -7,6 +7,34 @@ import autocannon from "autocannon";
 const DB_TIMING = /db;dur=([\d.]+);desc="rows_read=(\d+) rows_written=(\d+) queries=(\d+)"/;
 const TOTAL_TIMING = /total;dur=([\d.]+)/;
 
+/**
+ * One JSON request with an api key; never throws: `{status, headers, text, body}` (body undefined
+ * when the answer is not JSON), or `{status: 0, error}` when no answer came (no-loss.mjs, faults.mjs).
+ */
+export async function requestJson(url, key, method, { body, headers = {} } = {}) {
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        Authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, body: json };
+  } catch (error) {
+    return { status: 0, error };
+  }
+}
+
 export function header(headers, name) {
   const key = Object.keys(headers ?? {}).find((candidate) => candidate.toLowerCase() === name);
   if (key === undefined) return undefined;

@@ -50,6 +50,24 @@ export async function sendAll(queue: Queue<EventMessage>, messages: EventMessage
   }
 }
 
+/** One `deliver` message per (event, endpoint) delivery. */
+export function sendDeliveries(
+  queue: Queue<EventMessage>,
+  deliveries: { orgId: string; eventId: string; endpointId: string }[],
+  origin: string,
+): Promise<void> {
+  return sendAll(
+    queue,
+    deliveries.map((delivery) => ({
+      kind: "deliver",
+      org_id: delivery.orgId,
+      event_id: delivery.eventId,
+      endpoint_id: delivery.endpointId,
+      origin,
+    })),
+  );
+}
+
 type Deliver = Extract<EventMessage, { kind: "deliver" }>;
 
 /** The queue consumer: the events queue and its dead-letter queue. */
@@ -82,16 +100,7 @@ async function dispatch(db: Database, env: Env, message: Extract<EventMessage, {
   const ids = await repo.undispatchedEventIds(db, message.org_id, DISPATCH_BATCH);
   if (ids.length === 0) return;
   const deliveries = await repo.dispatchEvents(db, message.org_id, ids, Date.now());
-  await sendAll(
-    env.EVENTS,
-    deliveries.map((delivery) => ({
-      kind: "deliver",
-      org_id: delivery.orgId,
-      event_id: delivery.eventId,
-      endpoint_id: delivery.endpointId,
-      origin: message.origin,
-    })),
-  );
+  await sendDeliveries(env.EVENTS, deliveries, message.origin);
   if (ids.length === DISPATCH_BATCH) await env.EVENTS.send(message);
 }
 
