@@ -1,7 +1,7 @@
 import { resourceId } from "../idempotency/idempotency.middleware";
 import { ApiError, invalidData } from "../lib/errors";
 import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
-import { originOf } from "../products/products.handlers";
+import { originOf } from "../shared/http";
 import { page } from "../shared/page";
 import type { AppRouteHandler } from "../shared/router";
 import { newSecret } from "./events.delivery";

@@ -3,10 +3,11 @@ import type { AppEnv } from "../env";
 import { ApiError, invalidData } from "../lib/errors";
 import { sniffImage } from "../lib/image-sniff";
 import { mediaTypeOf, readCapped } from "../middleware/json-body";
-import { onCurrentProduct, originOf, productHeaders } from "../products/products.handlers";
 import { type ProductRow, storedImages, toProduct } from "../products/products.model";
-import { noneMatch } from "../shared/http";
+import { writeOnCurrent } from "../products/products.write";
+import { noneMatch, originOf, versionHeaders } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
+import { type WriteDeps, writeDeps } from "../shared/write-deps";
 import { type FetchedImage, MAX_IMAGE_BYTES } from "./images.fetch";
 import * as repo from "./images.repo";
 import type * as routes from "./images.routes";
@@ -14,17 +15,20 @@ import { type ImageSource, ImageStage } from "./images.stage";
 
 const imageNotFound = (id: string) => new ApiError("not_found", { message: `No image with id '${id}'.` });
 
-const change = (c: Context<AppEnv>, product: ProductRow) => ({
+const change = (deps: WriteDeps, product: ProductRow) => ({
   orgId: product.orgId,
   productId: product.id,
   version: product.version,
-  updatedAt: new Date().toISOString(),
-  updatedBy: c.var.auth.keyId,
-  claimId: c.var.idempotencyClaimId,
+  updatedAt: new Date(deps.now).toISOString(),
+  updatedBy: deps.keyId,
+  claimId: deps.claimId,
 });
 
+/** The product after an image write, or that it moved on first (writeOnCurrent reads it again). */
+const attempt = (written: ProductRow | undefined) => written ?? { moved: undefined };
+
 const answer = (c: Context<AppEnv>, product: ProductRow) =>
-  c.json(toProduct(product, originOf(c)), 200, productHeaders(product));
+  c.json(toProduct(product, originOf(c)), 200, versionHeaders(product.version));
 
 /** The raw bytes of an upload: declared `image/…`, at most 10 MiB, and an image by its bytes. */
 async function readUpload(c: Context<AppEnv>): Promise<FetchedImage> {
@@ -56,14 +60,20 @@ export const add: AppRouteHandler<typeof routes.addImages> = async (c) => {
     mediaTypeOf(c) === "application/json"
       ? { urls: c.req.valid("json").image_urls }
       : { upload: await readUpload(c) };
-  const stage = new ImageStage(c, id, "urls" in source ? "image_urls" : "body");
+  const deps = writeDeps(c);
+  const stage = new ImageStage(deps, id, "urls" in source ? "image_urls" : "body");
   const product = await stage.write(() =>
-    onCurrentProduct(c, id, async (current) => {
+    writeOnCurrent(deps, id, async (current) => {
       const images = await stage.rowsFor(current, source);
-      return images.length === 0 ? current : repo.addImages(c.var.db, images, change(c, current));
+      if (images.length === 0) return current;
+      return attempt(await repo.addImages(deps.db, images, change(deps, current)));
     }),
   );
-  return c.json({ ...toProduct(product, originOf(c)), ...stage.report() }, 200, productHeaders(product));
+  return c.json(
+    { ...toProduct(product, originOf(c)), ...stage.report() },
+    200,
+    versionHeaders(product.version),
+  );
 };
 
 function requireImage(product: ProductRow, imageId: string) {
@@ -75,7 +85,8 @@ function requireImage(product: ProductRow, imageId: string) {
 export const update: AppRouteHandler<typeof routes.updateImage> = async (c) => {
   const { id, image_id: imageId } = c.req.valid("param");
   const values = c.req.valid("json");
-  const product = await onCurrentProduct(c, id, async (current) => {
+  const deps = writeDeps(c);
+  const product = await writeOnCurrent(deps, id, async (current) => {
     const image = requireImage(current, imageId);
     // A patch that changes nothing (`{}`, or the values the image has) is a no-op, as for the
     // product: the product as it is, version and ETag kept (If-Match was checked on the read).
@@ -83,18 +94,19 @@ export const update: AppRouteHandler<typeof routes.updateImage> = async (c) => {
       (values.alt !== undefined && values.alt !== image.alt) ||
       (values.position !== undefined && values.position !== image.position);
     if (!changes) return current;
-    return repo.updateImage(c.var.db, imageId, values, change(c, current));
+    return attempt(await repo.updateImage(deps.db, imageId, values, change(deps, current)));
   });
   return answer(c, product);
 };
 
 export const remove: AppRouteHandler<typeof routes.deleteImage> = async (c) => {
   const { id, image_id: imageId } = c.req.valid("param");
-  const product = await onCurrentProduct(c, id, (current) => {
+  const deps = writeDeps(c);
+  const product = await writeOnCurrent(deps, id, async (current) => {
     requireImage(current, imageId);
-    return repo.deleteImage(c.var.db, imageId, change(c, current));
+    return attempt(await repo.deleteImage(deps.db, imageId, change(deps, current)));
   });
-  await c.env.IMAGES.delete(repo.imageKey(product.orgId, product.id, imageId));
+  await deps.images.delete(repo.imageKey(product.orgId, product.id, imageId));
   return answer(c, product);
 };
 

@@ -1,10 +1,8 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../env";
 import { sha256HexOfBytes } from "../lib/crypto";
 import { invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { parseAllowedHosts } from "../lib/url-safety";
 import { type ProductRow, storedImages } from "../products/products.model";
+import type { WriteDeps } from "../shared/write-deps";
 import { type FetchedImage, fetchImage, type ImageError } from "./images.fetch";
 import { type ImageRow, imageKey } from "./images.repo";
 
@@ -20,6 +18,9 @@ export type ImageSource = { urls: readonly string[] } | { upload: FetchedImage }
 
 type Staged = Omit<ImageRow, "position"> & { order: number };
 
+/** `failed_image_urls` and `image_errors`, present only when a URL failed (the contract, Images). */
+export type ImageReport = { failed_image_urls?: string[]; image_errors?: ImageError[] };
+
 /**
  * The images one request adds to one product. Their bytes go to R2 first (each as soon as it is
  * fetched, so at most IMAGE_FETCH_CONCURRENCY images are held in memory), then their rows go to
@@ -33,7 +34,7 @@ export class ImageStage {
   private staging?: Promise<void>;
 
   constructor(
-    private readonly c: Context<AppEnv>,
+    private readonly deps: Pick<WriteDeps, "orgId" | "images" | "allowedHosts">,
     private readonly productId: string,
     /** The field a failure names: `image_urls`, or `body` for an upload. */
     private readonly field: string,
@@ -75,12 +76,11 @@ export class ImageStage {
       await this.staging?.catch(() => {}); // every put has settled
       const kept = new Set(written ? storedImages(written).map((image) => image.id) : []);
       const stray = this.staged.filter((image) => !kept.has(image.id));
-      if (stray.length > 0) await this.c.env.IMAGES.delete(stray.map((image) => image.r2Key));
+      if (stray.length > 0) await this.deps.images.delete(stray.map((image) => image.r2Key));
     }
   }
 
-  /** `failed_image_urls` and `image_errors`, present only when a URL failed (the contract, Images). */
-  report(): { failed_image_urls?: string[]; image_errors?: ImageError[] } {
+  report(): ImageReport {
     if (this.errors.length === 0) return {};
     return { failed_image_urls: this.errors.map((error) => error.url), image_errors: this.errors };
   }
@@ -97,10 +97,10 @@ export class ImageStage {
         return;
       }
       const id = newId("img");
-      const r2Key = imageKey(this.c.var.auth.orgId, this.productId, id);
+      const r2Key = imageKey(this.deps.orgId, this.productId, id);
       const image: Staged = {
         id,
-        orgId: this.c.var.auth.orgId,
+        orgId: this.deps.orgId,
         productId: this.productId,
         r2Key,
         sourceUrl,
@@ -115,7 +115,7 @@ export class ImageStage {
         order,
       };
       this.staged.push(image);
-      await this.c.env.IMAGES.put(r2Key, fetched.bytes, {
+      await this.deps.images.put(r2Key, fetched.bytes, {
         httpMetadata: { contentType: image.contentType },
         sha256,
       });
@@ -123,12 +123,11 @@ export class ImageStage {
 
     if ("upload" in source) return put(source.upload, 0, null);
     const urls = [...new Set(source.urls)];
-    const allowedHosts = parseAllowedHosts(this.c.env.IMAGE_FETCH_ALLOWED_HOSTS);
     let next = 0;
     const worker = async () => {
       for (let order = next++; order < urls.length; order = next++) {
         const url = urls[order] as string;
-        const fetched = await fetchImage(url, allowedHosts);
+        const fetched = await fetchImage(url, this.deps.allowedHosts);
         if ("error" in fetched) this.errors.push(fetched.error);
         else await put(fetched, order, url);
       }

@@ -14,7 +14,8 @@ export type Duplicate = { kind: "sku" | "gtin" } | { kind: "slug"; value?: strin
 export type WriteResult =
   | { row: ProductRow }
   | { notFound: true }
-  | { versionMismatch: number }
+  /** The product moved on: `current` is the row as the miss found it. */
+  | { versionMismatch: number; current: ProductRow }
   | { duplicate: Duplicate }
   | { relatedMissing: true };
 
@@ -235,7 +236,7 @@ async function explainMiss(
   // With no version asked for, an update can only miss by changing nothing: the row (as now) is the answer.
   if (data !== undefined && typeof condition !== "object") return { row: current };
   if (data === current.data && satisfies(condition, current.version)) return { row: current };
-  return { versionMismatch: current.version };
+  return { versionMismatch: current.version, current };
 }
 
 /**

@@ -1,9 +1,17 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 
 /** What a client requires of the current version: `If-Match` as versions, or any (`*`). */
 export type VersionCondition = { versions: number[] } | "any" | undefined;
 
 export const etag = (version: number) => `"${version}"`;
+
+/** The headers of an answer that is one version of a resource (a product). */
+export const versionHeaders = (version: number) => ({ ETag: etag(version) });
+
+/** Where this API is served from, for absolute urls (images, events). */
+export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 /** If-Match as a version condition: `*`, or the strong ETags listed (weak or malformed ones never match). */
 export function parseIfMatch(header: string | undefined): VersionCondition {

@@ -1,8 +1,7 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../env";
 import { ApiError, invalidData } from "../lib/errors";
 import { storedForms } from "../lib/identifiers";
 import { candidate, fallbackSlug, generatedFrom, latinSlugify, slugify, suffixed } from "../lib/slug";
+import type { WriteDeps } from "../shared/write-deps";
 import {
   type ProductFields,
   type ProductRow,
@@ -14,7 +13,10 @@ import * as repo from "./products.repo";
 import type { ProductInput } from "./products.schemas";
 
 // What a write stores: the input with every rule applied, the checks that need the database, and
-// the slugs the client left out. The handlers call fieldsOrThrow; the rest is its detail.
+// the slugs the client left out. The write path (products.write.ts) calls prepareFields; the rest
+// is its detail.
+
+type Reads = Pick<WriteDeps, "db" | "orgId">;
 
 /**
  * How a missing slug is picked (the contract, Slugs): `guess` takes the name's own slug without a read
@@ -40,7 +42,7 @@ export type SlugKeep = "name" | "name or earlier";
  * whether the slugs of the rules before romanization count).
  */
 async function fillSlugs(
-  c: Context<AppEnv>,
+  deps: Reads,
   productId: string,
   fields: ProductFields,
   how: SlugPick,
@@ -63,7 +65,7 @@ async function fillSlugs(
     }
     let slug = base;
     if (how !== "guess") {
-      const taken = await repo.takenSlugs(c.var.db, c.var.auth.orgId, productId, locale, base);
+      const taken = await repo.takenSlugs(deps.db, deps.orgId, productId, locale, base);
       slug = suffixed(base, productId.slice(-8).toLowerCase());
       if (how === "number" || taken.has(slug)) {
         let n = 1;
@@ -93,14 +95,14 @@ async function fillSlugs(
  * that each related id names another product of the org (one indexed read of at most 50 rows; the
  * database checks again inside the write, see migration 0006); and the slugs left out, generated.
  */
-export async function fieldsOrThrow(
-  c: Context<AppEnv>,
+export async function prepareFields(
+  deps: Reads,
   input: ProductInput,
   productId: string,
-  slugs: SlugPick = "number",
+  slugs: SlugPick,
   current?: ProductRow,
   keep: SlugKeep = "name",
-) {
+): Promise<{ fields: ProductFields; generatedSlugs: Set<string> }> {
   const stored = current ? storedFields(current) : undefined;
   const result = resolveProductFields(input, stored);
   if ("failures" in result) throw invalidData(result.failures);
@@ -121,7 +123,7 @@ export async function fieldsOrThrow(
   );
   if (imageFailures.length > 0) throw invalidData(imageFailures);
   const related = result.fields.related_product_ids;
-  const missing = new Set(await repo.missingProducts(c.var.db, c.var.auth.orgId, related));
+  const missing = new Set(await repo.missingProducts(deps.db, deps.orgId, related));
   const failures = (input.related_product_ids ?? related).flatMap((relatedId, index) => {
     const field = `related_product_ids[${index}]`;
     if (relatedId === productId) return [{ field, message: "A product cannot be related to itself." }];
@@ -132,9 +134,9 @@ export async function fieldsOrThrow(
   // A product written before SKUs were normalised may hold one decomposed (NFD).
   const skus = [result.fields.sku, ...result.fields.variants.map((variant) => variant.sku)];
   const twins = skus.flatMap((sku) => (sku === null ? [] : storedForms(sku).slice(1)));
-  if (twins.length > 0 && (await repo.skuTaken(c.var.db, c.var.auth.orgId, productId, twins))) {
+  if (twins.length > 0 && (await repo.skuTaken(deps.db, deps.orgId, productId, twins))) {
     throw new ApiError("duplicate_sku");
   }
-  const generatedSlugs = await fillSlugs(c, productId, result.fields, slugs, stored, keep);
+  const generatedSlugs = await fillSlugs(deps, productId, result.fields, slugs, stored, keep);
   return { fields: result.fields, generatedSlugs };
 }
