@@ -49,6 +49,9 @@ export default defineConfig(async () => {
             AUTH_FAILURE_RATE_LIMIT: `${PER_IP_LIMIT.limit}/${PER_IP_LIMIT.period}`,
             // wrangler.toml's cron triggers, for the test that the scheduled handler knows each.
             WRANGLER_CRONS: JSON.stringify(wrangler.triggers.crons),
+            // The committed schema (npm run db:schema), for the test that the migrations leave it.
+            SCHEMA_SQL: readFileSync(path.join(import.meta.dirname, "src", "db", "schema.sql"), "utf8"),
+            SCHEMA_TS: readFileSync(path.join(import.meta.dirname, "src", "db", "schema.ts"), "utf8"),
             // The design notes as written (docs/*.md), for the tests of the pages /docs/guides serves.
             GUIDE_SOURCES: JSON.stringify(
               Object.fromEntries(

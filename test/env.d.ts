@@ -8,5 +8,7 @@ declare namespace Cloudflare {
     WRANGLER_CRONS: string;
     /** docs/*.md by name (`products`): their markdown (vitest.config.ts). */
     GUIDE_SOURCES: string;
+    SCHEMA_SQL: string;
+    SCHEMA_TS: string;
   }
 }

@@ -75,7 +75,8 @@ export const revokeApiKey = createRoute({
   tags,
   security,
   summary: "Revoke an API key",
-  description: "The key stops working at once: keys are checked against D1 on every request, never cached.",
+  description:
+    "The key stops working within a second: each isolate keeps a key it checked for at most 1 s before reading it from D1 again.",
   request: { params: IdParam("API key id", "key_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK") },
   responses: {
     200: { description: "Revoked.", content: { "application/json": { schema: RevokedApiKey } } },

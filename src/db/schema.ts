@@ -41,7 +41,20 @@ export const apiKeyOrigins = sqliteTable(
 
 /**
  * One row per product. Filterable system fields are columns; every writable field lives in
- * `data` (JSON), which triggers fan out into product_lookups and products_fts.
+ * `data` (JSON), which triggers fan out into product_lookups and products_fts. The whole SQL,
+ * triggers and views with it, is in schema.sql (npm run db:schema). Its triggers:
+ * - products_after_insert, products_lookups_after_update, products_after_delete: the
+ *   product_lookups rows (sku, gtin, tags, agent ids, related ids, slugs) and the products_fts row
+ *   (products_fts_after_update keeps that one on an update);
+ * - products_related_check_insert, products_related_check_update: abort a write whose
+ *   related_product_ids name a product not in the org (`related_product_missing`);
+ * - products_related_after_delete: a deleted product leaves every list that named it (a new
+ *   version of each, so an event each);
+ * - products_images_after_delete: a deleted product's image rows go with it;
+ * - products_event_insert, products_event_update, products_event_delete (BEFORE DELETE),
+ *   products_event_low_stock, products_event_variant_low_stock: the events rows
+ *   (product.created, .updated, .deleted, .low_stock), each with the product_event_snapshots view's
+ *   snapshot, ids from the event_ids view.
  */
 export const products = sqliteTable(
   "products",
@@ -141,7 +154,11 @@ export const idempotencyApplied = sqliteTable("idempotency_applied", {
   answer: text("answer"),
 });
 
-/** One stored image of a product; its bytes are the R2 object `r2_key`. */
+/**
+ * One stored image of a product; its bytes are the R2 object `r2_key`. Its triggers
+ * images_after_insert, images_after_update and images_after_delete write the product's `images`
+ * column (the API's list, by position) from the product_images_json view.
+ */
 export const images = sqliteTable(
   "images",
   {

@@ -90,7 +90,10 @@ async function withBump(db: Database, statements: BatchItem<"sqlite">[], change:
   return (results[statements.length] as ProductRow[])[0];
 }
 
-/** Adds images and bumps the product's version in one batch, only if the product is still at `version`. */
+/**
+ * Adds images and bumps the product's version in one batch, only if the product is still at `version`.
+ * Fires: images_after_insert, then products_event_update.
+ */
 export function addImages(
   db: Database,
   rows: ImageRow[],
@@ -104,7 +107,10 @@ export function addImages(
   );
 }
 
-/** Changes an image's alt and position with the product's version bump, as addImage does. */
+/**
+ * Changes an image's alt and position with the product's version bump, as addImage does.
+ * Fires: images_after_update, then products_event_update.
+ */
 export function updateImage(
   db: Database,
   imageId: string,
@@ -114,6 +120,7 @@ export function updateImage(
   return withBump(db, [db.update(images).set(values).where(imageOfProductAt(imageId, change))], change);
 }
 
+/** Deletes an image with the product's version bump. Fires: images_after_delete, then products_event_update. */
 export function deleteImage(
   db: Database,
   imageId: string,

@@ -22,7 +22,7 @@ export const products = router
   .openapi(routes.listProducts, handlers.list)
   .openapi(routes.getProduct, handlers.get)
   .openapi(routes.replaceProduct, handlers.replace)
-  .openapi(routes.patchProduct, handlers.patch)
+  .openapi(routes.updateProduct, handlers.patch)
   .openapi(routes.deleteProduct, handlers.remove)
   .openapi(routes.adjustInventory, handlers.adjustInventory)
   .openapi(scanRoutes.recordScan, scanHandlers.record)

@@ -35,7 +35,7 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
   return c.json({ ...toProduct(row, originOf(c)), ...report }, 200, versionHeaders(row.version));
 };
 
-export const patch: AppRouteHandler<typeof routes.patchProduct> = async (c) => {
+export const patch: AppRouteHandler<typeof routes.updateProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const { row, report } = await write.updateProduct(writeDeps(c), id, { mergePatch: c.var.body });
   return c.json({ ...toProduct(row, originOf(c)), ...report }, 200, versionHeaders(row.version));

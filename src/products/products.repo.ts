@@ -140,6 +140,7 @@ export async function takenSlugs(
 /**
  * Inserts the product and, in the same batch, its first images (their bytes already in R2), then
  * reads the row back so that it shows them.
+ * Fires: products_related_check_insert, products_after_insert, products_event_insert, images_after_insert.
  */
 export async function insertProduct(
   db: Database,
@@ -245,6 +246,8 @@ async function explainMiss(
  * (their bytes already in R2) are inserted in the same batch under the same condition, before the
  * UPDATE that bumps the version, so both or neither apply. With a claim id, a second run of the
  * claim fails with isAppliedAlready (its caller answers the product as it is).
+ * Fires: products_related_check_update, products_lookups_after_update, products_fts_after_update,
+ * products_event_update, products_event_low_stock, products_event_variant_low_stock, images_after_insert.
  */
 export async function updateProduct(
   db: Database,
@@ -304,6 +307,8 @@ export type AdjustResult =
  * stays at or above 0 (unless backorders are allowed) and within ±maxQuantity. The same statement
  * notes `{version, delta, reason}` on the row, for the events its triggers write. A keyed one is
  * applied once: the claim is recorded in the same batch (markApplied).
+ * Fires: products_lookups_after_update, products_fts_after_update, products_event_update,
+ * products_event_low_stock.
  */
 export async function adjustInventory(
   db: Database,
@@ -364,6 +369,11 @@ export async function adjustInventory(
   return { insufficient: inventory.quantity };
 }
 
+/**
+ * Deletes the product if it is at the version asked for.
+ * Fires: products_event_delete, products_after_delete, products_images_after_delete (then
+ * images_after_delete), products_related_after_delete (then the update triggers of each product changed).
+ */
 export async function deleteProduct(
   db: Database,
   orgId: string,

@@ -137,7 +137,7 @@ const mergePatchBody = {
   },
 };
 
-export const patchProduct = createRoute({
+export const updateProduct = createRoute({
   operationId: "updateProduct",
   method: "patch",
   path: "/{id}",
