@@ -2,6 +2,7 @@
 // products, byte for byte, so the Worker and the peer are seeded with identical rows without
 // shipping 100k rows between processes. Rows are shaped exactly as the app stores them
 // (products.repo.ts insertProduct, products.model.ts ProductFields).
+import { PRODUCT_DEFAULTS } from "../../src/products/products.defaults.ts";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -337,44 +338,6 @@ function price(random, currency) {
 }
 
 /**
- * The catalogue fields as the app stores them for a product that sets none of them (the defaults
- * of src/products/products.schemas.ts), so that a write measures a steady state, not the first
- * write of a row stored before those fields existed.
- */
-const LATER_FIELDS = {
-  slug: null,
-  seo: { title: null, description: null },
-  default_locale: "en",
-  localizations: {},
-  visible: true,
-  buyable: true,
-  on_sale: false,
-  discountable: true,
-  reviews_allowed: false,
-  exclude_from_feeds: false,
-  available_from: null,
-  available_to: null,
-  new_from: null,
-  new_to: null,
-  attributes: [],
-  custom_fields: [],
-  allowed_countries: [],
-  destination: null,
-  related_product_ids: [],
-  options: [],
-  variants: [],
-  variant_pricing: "absolute",
-  inventory: {
-    tracking: "none",
-    quantity: 0,
-    low_stock_threshold: null,
-    allow_backorder: false,
-    min_order_quantity: 1,
-    max_order_quantity: null,
-  },
-};
-
-/**
  * Yields `count` product rows, oldest first: ids are `prod_` + a ULID whose time part increases
  * with the index (one second apart, ending one minute before `baseTime`).
  * Columns: id, org_id, status, type, data, version, created_at, updated_at, created_by, updated_by.
@@ -392,7 +355,10 @@ export function* products({ count, seed, orgId, keyId, baseTime }) {
     while (features.size < 5) features.add(pick(random, FEATURES));
     const words = Array.from({ length: 8 + Math.floor(random() * 8) }, () => pick(random, DESCRIPTION_WORDS));
     // Key order as the app stores ProductFields (zod output order, then the normalised fields).
+    // Every field a product that sets none has, as the app stores it, so that a write measures
+    // a steady state, not the first write of a row stored before those fields existed.
     const fields = {
+      ...PRODUCT_DEFAULTS,
       name: `${pick(random, ADJECTIVES)} ${pick(random, NOUNS)} ${String.fromCharCode(65 + (i % 26))}${i}`,
       description: random() < 0.9 ? `${words.join(" ")}.` : null,
       status,
@@ -407,7 +373,6 @@ export function* products({ count, seed, orgId, keyId, baseTime }) {
       tags: [...tags],
       props: { material: pick(random, MATERIALS), color: pick(random, COLORS), weight_g: 50 + (i % 5000) },
       agent_ids: random() < 0.1 ? [`agent_${Math.floor(random() * 100)}`] : [],
-      ...LATER_FIELDS,
     };
     // The names are ASCII and unique (they end with the index), so their slugs are too.
     fields.slug = fields.name

@@ -11,3 +11,9 @@ export function normalizeGtin(input: string): { gtin: string } | { error: string
   if (check !== Number(digits[digits.length - 1])) return { error: "The GTIN check digit is wrong." };
   return { gtin: digits };
 }
+
+/**
+ * A GTIN as lookups and uniqueness compare it: 14 digits, zero-padded, so a GTIN-8, -12, -13 and
+ * -14 of the same item are one (the lookup triggers pad it the same way, in SQL).
+ */
+export const gtinKey = (gtin: string) => gtin.padStart(14, "0");

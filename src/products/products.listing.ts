@@ -1,5 +1,5 @@
 import { invalidData } from "../lib/errors";
-import { normalizeGtin } from "../lib/gtin";
+import { gtinKey, normalizeGtin } from "../lib/gtin";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { parseDateOrDateTime } from "../shared/schemas";
 import type * as repo from "./products.repo";
@@ -49,7 +49,7 @@ export function filtersOf(query: ProductListQuery): repo.ProductFilters {
   if (query.gtin !== undefined) {
     const gtin = normalizeGtin(query.gtin);
     if ("error" in gtin) throw invalidData([{ field: "gtin", message: gtin.error }]);
-    lookups.push({ kind: "gtin", value: gtin.gtin.padStart(14, "0") });
+    lookups.push({ kind: "gtin", value: gtinKey(gtin.gtin) });
   }
   if (query.tag !== undefined) lookups.push({ kind: "tag", value: query.tag });
   if (query.agent_id !== undefined) lookups.push({ kind: "agent_id", value: query.agent_id });

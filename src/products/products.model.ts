@@ -2,11 +2,12 @@ import type { products } from "../db/schema";
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
 import type { Orientation } from "../lib/exif";
-import { normalizeGtin } from "../lib/gtin";
+import { gtinKey, normalizeGtin } from "../lib/gtin";
 import { newId } from "../lib/ids";
 import { canonicalLocale } from "../lib/locale";
 import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
-import { DEFAULT_INVENTORY, type ProductInput } from "./products.schemas";
+import { PRODUCT_DEFAULTS } from "./products.defaults";
+import type { ProductInput } from "./products.schemas";
 
 export type Price = {
   currency: string;
@@ -276,7 +277,7 @@ function resolveVariants(
   const identifiers = new Map<string, string>();
   if (input.sku !== null) identifiers.set(`sku:${input.sku}`, "sku");
   // GTINs compare in their 14-digit form, as the unique index does.
-  if (input.gtin !== null) identifiers.set(`gtin:${normalizedGtin(input.gtin).padStart(14, "0")}`, "gtin");
+  if (input.gtin !== null) identifiers.set(`gtin:${gtinKey(normalizedGtin(input.gtin))}`, "gtin");
   const seen = new Map<string, number>();
   const previousIds = new Map(previous.map((variant) => [combination(variant.options, names), variant.id]));
 
@@ -307,7 +308,7 @@ function resolveVariants(
 
     for (const [kind, value] of [
       ["sku", variant.sku],
-      ["gtin", variant.gtin === null ? null : normalizedGtin(variant.gtin).padStart(14, "0")],
+      ["gtin", variant.gtin === null ? null : gtinKey(normalizedGtin(variant.gtin))],
     ] as const) {
       if (value === null) continue;
       const holder = identifiers.get(`${kind}:${value}`);
@@ -372,36 +373,6 @@ export function insideWindow(from: string | null, to: string | null, now: number
 }
 
 /**
- * Fields added after products were first stored, with the values a product stored before them has
- * (the same as a new product's defaults), so that every stored row reads as a whole product.
- */
-const LATER_FIELDS = {
-  slug: null,
-  seo: { title: null, description: null },
-  default_locale: "en",
-  localizations: {},
-  visible: true,
-  buyable: true,
-  on_sale: false,
-  discountable: true,
-  reviews_allowed: false,
-  exclude_from_feeds: false,
-  available_from: null,
-  available_to: null,
-  new_from: null,
-  new_to: null,
-  attributes: [],
-  custom_fields: [],
-  allowed_countries: [],
-  destination: null,
-  inventory: DEFAULT_INVENTORY,
-  related_product_ids: [],
-  options: [],
-  variants: [],
-  variant_pricing: "absolute",
-} satisfies Partial<ProductFields>;
-
-/**
  * A variant's prices as a buyer pays them. With `absolute` pricing, its own. With `delta`, the
  * product's price of each currency the variant names plus its delta, never below 0 (the contract; a write
  * refuses a sum below 0, the floor holds whatever a stored row says), the product's compare-at price
@@ -446,10 +417,13 @@ export function inStock(fields: ProductFields): boolean {
   return fields.variants.some((variant) => variant.visible && variantInStock(fields, variant));
 }
 
-/** The stored writable fields of a row, with the defaults of fields added since it was written. */
+/**
+ * The stored writable fields of a row, with the defaults of fields added since it was written (the
+ * same as a new product's), so that every stored row reads as a whole product.
+ */
 export const storedFields = (row: Pick<ProductRow, "data">): ProductFields =>
   ({
-    ...LATER_FIELDS,
+    ...(PRODUCT_DEFAULTS satisfies Omit<ProductFields, "name" | "shippable" | "default_currency">),
     ...(JSON.parse(row.data) as Partial<ProductFields>),
   }) as ProductFields;
 

@@ -4,6 +4,7 @@ import { productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
 import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
+import { gtinKey } from "../lib/gtin";
 import { storedForms } from "../lib/identifiers";
 import type { VersionCondition } from "../shared/http";
 import type { ProductFields, ProductRow } from "./products.model";
@@ -60,7 +61,7 @@ async function findDuplicate(
   const skus = [fields.sku, ...fields.variants.map((variant) => variant.sku)].filter((sku) => sku !== null);
   const gtins = [fields.gtin, ...fields.variants.map((variant) => variant.gtin)]
     .filter((gtin) => gtin !== null)
-    .map((gtin) => gtin.padStart(14, "0"));
+    .map(gtinKey);
   if (skus.length > 0)
     candidates.push(and(eq(productLookups.kind, "sku"), inArray(productLookups.value, skus)) as SQL);
   if (gtins.length > 0) {

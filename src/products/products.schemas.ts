@@ -6,6 +6,7 @@ import { canonicalIdentifier } from "../lib/identifiers";
 import { canonicalLocale } from "../lib/locale";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "../lib/slug";
 import { DateOrDateTime, identifier, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
+import { PRODUCT_DEFAULTS } from "./products.defaults";
 
 const MAX_IMAGE_URLS = 10;
 
@@ -194,15 +195,6 @@ const Destination = z
 export const MAX_QUANTITY = 1_000_000_000;
 const Quantity = z.int().min(-MAX_QUANTITY).max(MAX_QUANTITY);
 
-export const DEFAULT_INVENTORY = {
-  tracking: "none" as const,
-  quantity: 0,
-  low_stock_threshold: null,
-  allow_backorder: false,
-  min_order_quantity: 1,
-  max_order_quantity: null,
-};
-
 const Inventory = z
   .strictObject({
     tracking: z.enum(["none", "product", "variant"]).default("none").openapi({
@@ -291,67 +283,67 @@ export const ImageUrls = z
 export const ProductInput = z
   .strictObject({
     name: text(1, 512, { trim: true }).openapi({ example: "Espresso machine" }),
-    description: text(0, 5000).nullable().default(null),
-    status: z.enum(STATUSES).default("active"),
-    type: z.enum(TYPES).default("physical"),
+    description: text(0, 5000).nullable().default(PRODUCT_DEFAULTS.description),
+    status: z.enum(STATUSES).default(PRODUCT_DEFAULTS.status),
+    type: z.enum(TYPES).default(PRODUCT_DEFAULTS.type),
     shippable: z.boolean().optional().openapi({ description: "Default: true for physical products." }),
-    schedule_appointment: z.boolean().default(false),
-    sku: identifier(1, 64).nullable().default(null),
-    gtin: Gtin.nullable().default(null),
-    tax_category: text(1, 64).nullable().default(null),
-    tax_behavior: z.enum(["exclusive", "inclusive"]).default("exclusive"),
-    prices: z.array(PriceInput).max(50).default([]),
+    schedule_appointment: z.boolean().default(PRODUCT_DEFAULTS.schedule_appointment),
+    sku: identifier(1, 64).nullable().default(PRODUCT_DEFAULTS.sku),
+    gtin: Gtin.nullable().default(PRODUCT_DEFAULTS.gtin),
+    tax_category: text(1, 64).nullable().default(PRODUCT_DEFAULTS.tax_category),
+    tax_behavior: z.enum(["exclusive", "inclusive"]).default(PRODUCT_DEFAULTS.tax_behavior),
+    prices: z.array(PriceInput).max(50).default(PRODUCT_DEFAULTS.prices),
     default_currency: Currency.nullable()
       .optional()
       .openapi({ description: "Default: the first price's currency." }),
-    features: z.array(text(1, 512)).max(100).default([]),
-    tags: z.array(identifier(1, 64)).max(50).default([]),
-    props: Props.default({}),
-    agent_ids: z.array(identifier(1, 128)).max(100).default([]),
+    features: z.array(text(1, 512)).max(100).default(PRODUCT_DEFAULTS.features),
+    tags: z.array(identifier(1, 64)).max(50).default(PRODUCT_DEFAULTS.tags),
+    props: Props.default(PRODUCT_DEFAULTS.props),
+    agent_ids: z.array(identifier(1, 128)).max(100).default(PRODUCT_DEFAULTS.agent_ids),
     slug: Slug.nullable()
-      .default(null)
+      .default(PRODUCT_DEFAULTS.slug)
       .openapi({ description: "Unique per org in the default locale; generated from the name when absent." }),
     seo: SeoField,
-    default_locale: Locale.default("en"),
+    default_locale: Locale.default(PRODUCT_DEFAULTS.default_locale),
     localizations: z
       .record(z.string(), Localization)
       .refine((map) => Object.keys(map).length <= MAX_LOCALIZATIONS, {
         message: `At most ${MAX_LOCALIZATIONS} locales.`,
       })
-      .default({})
+      .default(PRODUCT_DEFAULTS.localizations)
       .openapi({
         ...localeKeys,
         maxProperties: MAX_LOCALIZATIONS,
         description:
           "Locale (BCP 47) → {name, description, slug, seo}. The default_locale's entry, if sent, is the product's own fields.",
       }),
-    visible: z.boolean().default(true),
-    buyable: z.boolean().default(true),
-    on_sale: z.boolean().default(false),
-    discountable: z.boolean().default(true),
-    reviews_allowed: z.boolean().default(false),
-    exclude_from_feeds: z.boolean().default(false),
-    available_from: DateOrDateTime.nullable().default(null),
-    available_to: DateOrDateTime.nullable().default(null),
-    new_from: DateOrDateTime.nullable().default(null),
-    new_to: DateOrDateTime.nullable().default(null),
-    attributes: z.array(Attribute).max(200).default([]),
-    custom_fields: z.array(CustomField).max(50).default([]),
+    visible: z.boolean().default(PRODUCT_DEFAULTS.visible),
+    buyable: z.boolean().default(PRODUCT_DEFAULTS.buyable),
+    on_sale: z.boolean().default(PRODUCT_DEFAULTS.on_sale),
+    discountable: z.boolean().default(PRODUCT_DEFAULTS.discountable),
+    reviews_allowed: z.boolean().default(PRODUCT_DEFAULTS.reviews_allowed),
+    exclude_from_feeds: z.boolean().default(PRODUCT_DEFAULTS.exclude_from_feeds),
+    available_from: DateOrDateTime.nullable().default(PRODUCT_DEFAULTS.available_from),
+    available_to: DateOrDateTime.nullable().default(PRODUCT_DEFAULTS.available_to),
+    new_from: DateOrDateTime.nullable().default(PRODUCT_DEFAULTS.new_from),
+    new_to: DateOrDateTime.nullable().default(PRODUCT_DEFAULTS.new_to),
+    attributes: z.array(Attribute).max(200).default(PRODUCT_DEFAULTS.attributes),
+    custom_fields: z.array(CustomField).max(50).default(PRODUCT_DEFAULTS.custom_fields),
     allowed_countries: z
       .array(Country)
       .max(249)
-      .default([])
+      .default(PRODUCT_DEFAULTS.allowed_countries)
       .openapi({ description: "Where the product may be sold; empty: everywhere. Deduplicated." }),
-    destination: Destination.nullable().default(null),
-    related_product_ids: z.array(text(1, 64)).max(50).default([]).openapi({
+    destination: Destination.nullable().default(PRODUCT_DEFAULTS.destination),
+    related_product_ids: z.array(text(1, 64)).max(50).default(PRODUCT_DEFAULTS.related_product_ids).openapi({
       description: "Other products of the same org; deduplicated. A deleted product leaves the list.",
     }),
-    options: z.array(ProductOption).max(MAX_OPTIONS).default([]),
-    variants: z.array(Variant).max(MAX_VARIANTS).default([]),
-    variant_pricing: z.enum(["absolute", "delta"]).default("absolute"),
+    options: z.array(ProductOption).max(MAX_OPTIONS).default(PRODUCT_DEFAULTS.options),
+    variants: z.array(Variant).max(MAX_VARIANTS).default(PRODUCT_DEFAULTS.variants),
+    variant_pricing: z.enum(["absolute", "delta"]).default(PRODUCT_DEFAULTS.variant_pricing),
     inventory: Inventory.nullable()
       .default(null)
-      .transform((inventory) => inventory ?? DEFAULT_INVENTORY),
+      .transform((inventory) => inventory ?? PRODUCT_DEFAULTS.inventory),
     image_urls: ImageUrls.nullable().optional(),
   })
   .openapi("ProductInput", {
