@@ -14,7 +14,7 @@ import { browserCors } from "./middleware/cors";
 import { MAX_JSON_BYTES } from "./middleware/json-body";
 import { requestContext } from "./middleware/request-context";
 import { products } from "./products";
-import { READ_ONLY_FIELDS } from "./products/products.schemas";
+import { READ_ONLY_FIELDS } from "./products/products.output";
 import { scans } from "./scans";
 import { finishDocument, mergePatch, readOnlyFields } from "./shared/openapi";
 import { createRouter, noQuery } from "./shared/router";

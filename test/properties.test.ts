@@ -1209,7 +1209,7 @@ describe("valid products", () => {
 // PATCH: a merge patch of a random valid subset of another random product's fields.
 
 /** Fields a merge patch may reset with null whatever the rest of the product is (their default is always valid). */
-/** The fields stored only when set, following their default otherwise (src/products/products.model.ts). */
+/** The fields stored only when set, following their default otherwise (src/products/products.rules.ts). */
 const FOLLOWING = ["shippable", "default_currency"] as const;
 const RESETTABLE = WRITABLE.filter(
   (field) => !["name", "prices", "options", "variant_pricing"].includes(field),

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_QUERY, type SchemaRow, schemaText } from "../src/db/schema-text";
-import type { StoredImage } from "../src/products/products.model";
+import type { StoredImage } from "../src/products/products.stored";
 import { bytesOf, IMAGES } from "./fixtures/images";
 import { api, createProduct, tenant } from "./helpers";
 

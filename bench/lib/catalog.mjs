@@ -1,7 +1,7 @@
 // A deterministic synthetic catalogue: the same (count, seed, org, key, base time) gives the same
 // products, byte for byte, so the Worker and the peer are seeded with identical rows without
 // shipping 100k rows between processes. Rows are shaped exactly as the app stores them
-// (products.repo.ts insertProduct, products.model.ts ProductFields).
+// (products.repo.ts insertProduct, products.stored.ts ProductFields).
 import { PRODUCT_DEFAULTS } from "../../src/products/products.defaults.ts";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

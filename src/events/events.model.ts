@@ -1,4 +1,5 @@
-import { type ProductRow, toProduct } from "../products/products.model";
+import type { ProductRow } from "../products/products.stored";
+import { toProduct } from "../products/products.view";
 import type { EventRow, EventType } from "./events.repo";
 
 /**

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireScope } from "../auth/auth.middleware";
 import { jsonBody } from "../middleware/json-body";
-import { authErrors } from "../products/products.routes";
+import { authErrors } from "../shared/openapi";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
 import {
   DeletedWebhookEndpoint,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Product } from "../products/products.schemas";
+import { Product } from "../products/products.output";
 import { IdCursor, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
 import { DELIVERY_OUTCOMES, EVENT_TYPES } from "./events.repo";
 

@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { batch, type Database } from "../db/client";
 import { images, products } from "../db/schema";
 import { markApplied } from "../idempotency/idempotency.repo";
-import type { ProductRow } from "../products/products.model";
+import type { ProductRow } from "../products/products.stored";
 
 export type ImageRow = typeof images.$inferSelect;
 

@@ -3,8 +3,9 @@ import { createMiddleware } from "hono/factory";
 import { requireScope } from "../auth/auth.middleware";
 import type { AppEnv } from "../env";
 import { jsonBody, mediaTypeOf } from "../middleware/json-body";
-import { authErrors, ifMatch, ProductId, productResponse } from "../products/products.routes";
-import { ImageUrls } from "../products/products.schemas";
+import { ImageUrls } from "../products/products.input";
+import { ProductId, productResponse } from "../products/products.routes";
+import { authErrors, ifMatch } from "../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors, text } from "../shared/schemas";
 
 const tags = ["Images"];

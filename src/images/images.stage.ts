@@ -1,7 +1,7 @@
 import { sha256HexOfBytes } from "../lib/crypto";
 import { invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type ProductRow, storedImages } from "../products/products.model";
+import { type ProductRow, storedImages } from "../products/products.stored";
 import type { WriteDeps } from "../shared/write-deps";
 import { type FetchedImage, fetchImage, type ImageError } from "./images.fetch";
 import { type ImageRow, imageKey } from "./images.repo";

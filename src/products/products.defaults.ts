@@ -1,6 +1,6 @@
 // What a product has for each field a write leaves out. One definition for the zod defaults of
-// ProductInput (products.schemas.ts), the fields a row stored before they existed reads with
-// (storedFields, products.model.ts) and the bench's stored rows (bench/lib/catalog.mjs, which loads
+// ProductInput (products.input.ts), the fields a row stored before they existed reads with
+// (storedFields, products.stored.ts) and the bench's stored rows (bench/lib/catalog.mjs, which loads
 // this file with Node's type stripping: no imports). storedFields checks that it is a whole product
 // but for the fields named below.
 

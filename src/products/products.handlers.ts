@@ -3,9 +3,9 @@ import { noneMatch, originOf, versionHeaders } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { writeDeps } from "../shared/write-deps";
 import { decodeCursor, encodeCursor, filtersOf } from "./products.listing";
-import { toProduct } from "./products.model";
 import * as repo from "./products.repo";
 import type * as routes from "./products.routes";
+import { toProduct } from "./products.view";
 import * as write from "./products.write";
 
 // Parse, call, answer: what a write does is in products.write.ts, what a list asks in products.listing.ts.

@@ -2,8 +2,8 @@ import { invalidData } from "../lib/errors";
 import { gtinKey, normalizeGtin } from "../lib/gtin";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { parseDateOrDateTime } from "../shared/schemas";
+import type { ProductListQuery } from "./products.query";
 import type * as repo from "./products.repo";
-import type { ProductListQuery } from "./products.schemas";
 
 // What a list query asks the repo for: filters, search words and the cursor's position. Shared by
 // GET /v1/products and the storefront's list.

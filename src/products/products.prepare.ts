@@ -2,15 +2,10 @@ import { ApiError, invalidData } from "../lib/errors";
 import { storedForms } from "../lib/identifiers";
 import { candidate, fallbackSlug, generatedFrom, latinSlugify, slugify, suffixed } from "../lib/slug";
 import type { WriteDeps } from "../shared/write-deps";
-import {
-  type ProductFields,
-  type ProductRow,
-  resolveProductFields,
-  storedFields,
-  storedImages,
-} from "./products.model";
+import type { ProductInput } from "./products.input";
 import * as repo from "./products.repo";
-import type { ProductInput } from "./products.schemas";
+import { resolveProductFields } from "./products.rules";
+import { type ProductFields, type ProductRow, storedFields, storedImages } from "./products.stored";
 
 // What a write stores: the input with every rule applied, the checks that need the database, and
 // the slugs the client left out. The write path (products.write.ts) calls prepareFields; the rest

@@ -7,7 +7,7 @@ import { type ImageRow, insertImage } from "../images/images.repo";
 import { gtinKey } from "../lib/gtin";
 import { storedForms } from "../lib/identifiers";
 import type { VersionCondition } from "../shared/http";
-import type { ProductFields, ProductRow } from "./products.model";
+import type { ProductFields, ProductRow } from "./products.stored";
 
 /** Which unique identifier another product holds; for a slug, its lookup value `<locale>:<slug>`. */
 export type Duplicate = { kind: "sku" | "gtin" } | { kind: "slug"; value?: string };

@@ -1,37 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/auth.middleware";
 import { jsonBody } from "../middleware/json-body";
+import { authErrors, etagHeader, ifMatch } from "../shared/openapi";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
-import {
-  DeletedProduct,
-  InventoryAdjustment,
-  Product,
-  ProductInput,
-  ProductList,
-  ProductListQuery,
-  READ_ONLY_FIELDS,
-} from "./products.schemas";
+import { InventoryAdjustment, ProductInput } from "./products.input";
+import { DeletedProduct, Product, ProductList, READ_ONLY_FIELDS } from "./products.output";
+import { ProductListQuery } from "./products.query";
 
 const tags = ["Products"];
 const security = [{ bearer: [] }];
 export const ProductId = IdParam("Product id", "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK");
 
-/** The product's ETag, `"<version>"` (the header is declared once, in src/shared/openapi.ts). */
-const etagHeader = { ETag: { $ref: "#/components/headers/ETag" } };
-export const ifMatch = z.object({
-  "if-match": z
-    .string()
-    .optional()
-    .openapi({ description: 'Apply only at this version: `"<version>"`, a list, or `*`.' }),
-});
-
-export const authErrors = [
-  "unauthorized",
-  "forbidden",
-  "org_required",
-  "unsupported_api_version",
-  "rate_limited",
-] as const;
 const writeErrors = [
   ...authErrors,
   "invalid_data",

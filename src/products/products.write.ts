@@ -6,10 +6,10 @@ import { issuesToFailures } from "../lib/failures";
 import { mergePatch } from "../lib/merge-patch";
 import { preconditionFailed } from "../shared/http";
 import type { WriteDeps } from "../shared/write-deps";
-import { type ProductRow, storedImages, writableFields } from "./products.model";
+import { MAX_QUANTITY, ProductInput } from "./products.input";
 import { prepareFields } from "./products.prepare";
 import * as repo from "./products.repo";
-import { MAX_QUANTITY, ProductInput } from "./products.schemas";
+import { type ProductRow, storedImages, writableFields } from "./products.stored";
 
 // The one way a product is written, whatever the route or dialect: the field rules, the images of
 // the request, the retry on a lost race, the 412 and the answer's row. Plain dependencies in

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/auth.middleware";
-import { authErrors, ProductId } from "../products/products.routes";
+import { ProductId } from "../products/products.routes";
+import { authErrors } from "../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors, Timestamp } from "../shared/schemas";
 
 const tags = ["Scans"];

@@ -1,8 +1,30 @@
 // The served OpenAPI document: what the routes declare, finished with what holds for every
 // operation (the request and response headers of the conventions, tags) and the schemas derived
 // from others (read-only fields a client may send back, the merge-patch form of a create body),
-// so that no route repeats them and none can forget them.
+// so that no route repeats them and none can forget them. Also the fragments routes of several
+// features share (authErrors, ifMatch, etagHeader).
+import { z } from "@hono/zod-openapi";
 import { API_VERSIONS } from "../middleware/api-version";
+
+/** The errors of every authenticated operation. */
+export const authErrors = [
+  "unauthorized",
+  "forbidden",
+  "org_required",
+  "unsupported_api_version",
+  "rate_limited",
+] as const;
+
+/** A write conditional on the resource's version. */
+export const ifMatch = z.object({
+  "if-match": z
+    .string()
+    .optional()
+    .openapi({ description: 'Apply only at this version: `"<version>"`, a list, or `*`.' }),
+});
+
+/** The resource's ETag, `"<version>"` (the header is declared once, below). */
+export const etagHeader = { ETag: { $ref: "#/components/headers/ETag" } };
 
 type Schema = Record<string, unknown>;
 type Parameter = { $ref?: string; name?: string; in?: string };

@@ -1,16 +1,13 @@
 import { canonicalLocale, negotiateLocale, pickLocale } from "../lib/locale";
+import { type ProductFields, type ProductRow, storedFields, storedImages } from "../products/products.stored";
 import {
   derivedFields,
   finalVariantPrices,
   imageUrl,
   inStock,
   insideWindow,
-  type ProductFields,
-  type ProductRow,
-  storedFields,
-  storedImages,
   variantInStock,
-} from "../products/products.model";
+} from "../products/products.view";
 
 /** A product shoppers may see: active, visible and inside its availability window. */
 const shown = (row: ProductRow, fields: ProductFields, now: number) =>

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { productLookups, products } from "../db/schema";
-import type { ProductRow } from "../products/products.model";
+import type { ProductRow } from "../products/products.stored";
 
 /** The slug part of a slug lookup value `<locale>:<slug>`, as migration 0009 indexes it. */
 const slugOf = sql`substr(${productLookups.value}, instr(${productLookups.value}, ':') + 1)`;

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/auth.middleware";
-import { authErrors } from "../products/products.routes";
+import { authErrors } from "../shared/openapi";
 import { errorResponses } from "../shared/schemas";
 import {
   StorefrontListQuery,

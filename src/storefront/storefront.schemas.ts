@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { Image, Locale, Product, ProductListQuery } from "../products/products.schemas";
+import { Locale } from "../products/products.input";
+import { Image, Product } from "../products/products.output";
+import { ProductListQuery } from "../products/products.query";
 import { ListMeta } from "../shared/schemas";
 
 const StorefrontPrice = z.object({
