@@ -83,6 +83,26 @@ describe("related_product_ids", () => {
     expect(await read(kept?.id as string)).toMatchObject({ version: 1 });
   });
 
+  it("a delete refused by If-Match leaves every list as it was, and another org's lists are never touched", async () => {
+    const target = await create();
+    const naming = await create({ related_product_ids: [target.id] });
+    const refused = await api(`/v1/products/${target.id}`, {
+      method: "DELETE",
+      key: main.key,
+      headers: { "If-Match": '"7"' },
+    });
+    expect(refused.status).toBe(412);
+    expect(await read(naming.id)).toMatchObject({ related_product_ids: [target.id], version: 1 });
+    const other = await tenant();
+    const elsewhere = await createProduct<Product>(other.key, { name: "Other org" });
+    expect((await api(`/v1/products/${target.id}`, { method: "DELETE", key: main.key })).status).toBe(200);
+    expect(await read(naming.id)).toMatchObject({ related_product_ids: [], version: 2 });
+    const untouched = (await (
+      await api(`/v1/products/${elsewhere.id}`, { key: other.key })
+    ).json()) as Product;
+    expect(untouched.version).toBe(1);
+  });
+
   it("the database refuses an id that names no product, whatever the API checked before", async () => {
     const product = await create();
     const write = env.DB.prepare(

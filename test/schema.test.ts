@@ -31,7 +31,7 @@ describe("src/db/schema.sql", () => {
     const { results } = await env.DB.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
     ).all<{ name: string }>();
-    expect(results.length).toBe(16);
+    expect(results.length).toBe(15);
     const source = env.SCHEMA_TS;
     for (const { name } of results) expect(source, name).toContain(name);
   });

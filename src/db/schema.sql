@@ -353,18 +353,6 @@ BEGIN
 			FROM json_each(NEW.data, '$.variants') WHERE json_extract(value, '$.gtin') IS NOT NULL;
 END;
 
--- trigger products_related_after_delete
-CREATE TRIGGER `products_related_after_delete` AFTER DELETE ON `products` BEGIN
-	UPDATE `products` SET
-		`data` = json_set(`data`, '$.related_product_ids', json((
-			SELECT json_group_array(value) FROM json_each(`products`.`data`, '$.related_product_ids')
-			WHERE value <> OLD.id))),
-		`version` = `version` + 1,
-		`updated_at` = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-	WHERE `id` IN (SELECT `product_id` FROM `product_lookups`
-		WHERE `org_id` = OLD.org_id AND `kind` = 'related' AND `value` = OLD.id);
-END;
-
 -- trigger products_related_check_insert
 CREATE TRIGGER `products_related_check_insert` BEFORE INSERT ON `products`
 WHEN EXISTS (SELECT 1 FROM json_each(NEW.data, '$.related_product_ids') AS related

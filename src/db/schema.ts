@@ -47,9 +47,8 @@ export const apiKeyOrigins = sqliteTable(
  *   product_lookups rows (sku, gtin, tags, agent ids, related ids, slugs) and the products_fts row
  *   (products_fts_after_update keeps that one on an update);
  * - products_related_check_insert, products_related_check_update: abort a write whose
- *   related_product_ids name a product not in the org (`related_product_missing`);
- * - products_related_after_delete: a deleted product leaves every list that named it (a new
- *   version of each, so an event each);
+ *   related_product_ids name a product not in the org (`related_product_missing`); a deleted
+ *   product leaving the lists that named it is deleteProduct's, in products.repo.ts;
  * - products_images_after_delete: a deleted product's image rows go with it;
  * - products_event_insert, products_event_update, products_event_delete (BEFORE DELETE),
  *   products_event_low_stock, products_event_variant_low_stock: the events rows

@@ -371,9 +371,36 @@ export async function adjustInventory(
 }
 
 /**
- * Deletes the product if it is at the version asked for.
+ * A deleted product leaves the related_product_ids of every product of its org that named it (a new
+ * version of each, so a product.updated event each), in the delete's batch: only once it is gone.
+ */
+function leaveRelatedLists(db: Database, orgId: string, id: string) {
+  const naming = db
+    .select({ productId: productLookups.productId })
+    .from(productLookups)
+    .where(
+      and(eq(productLookups.orgId, orgId), eq(productLookups.kind, "related"), eq(productLookups.value, id)),
+    );
+  return db
+    .update(products)
+    .set({
+      data: sql`json_set(${products.data}, '$.related_product_ids', json((SELECT json_group_array(value) FROM json_each(${products.data}, '$.related_product_ids') WHERE value <> ${id})))`,
+      version: sql`${products.version} + 1`,
+      updatedAt: sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    })
+    .where(
+      and(
+        inArray(products.id, naming),
+        sql`NOT EXISTS (SELECT 1 FROM products AS gone WHERE gone.id = ${id})`,
+      ),
+    );
+}
+
+/**
+ * Deletes the product if it is at the version asked for, and takes it out of the related lists
+ * that named it in the same batch.
  * Fires: products_event_delete, products_after_delete, products_images_after_delete (then
- * images_after_delete), products_related_after_delete (then the update triggers of each product changed).
+ * images_after_delete); for each product whose list it left, the update triggers (updateProduct).
  */
 export async function deleteProduct(
   db: Database,
@@ -381,10 +408,11 @@ export async function deleteProduct(
   id: string,
   condition: VersionCondition,
 ): Promise<{ deleted: ProductRow } | { notFound: true } | { versionMismatch: number }> {
-  const [row] = await db
+  const remove = db
     .delete(products)
     .where(and(eq(products.id, id), eq(products.orgId, orgId), versionFilter(condition)))
     .returning();
+  const [row] = (await batch(db, [remove, leaveRelatedLists(db, orgId, id)]))[0] as ProductRow[];
   if (row) return { deleted: row };
   const miss = await explainMiss(db, orgId, id, condition);
   return "versionMismatch" in miss ? miss : { notFound: true };
