@@ -77,7 +77,7 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
-      // The Worker logs a line per request (test/logs.test.ts checks them); keep them out of the report.
+      // The Worker logs a line per request (test/app/logs.test.ts checks them); keep them out of the report.
       onConsoleLog: (log: string) =>
         !log.includes('"event":"request"') && !log.includes('"event":"image_fetch_failed"'),
     },

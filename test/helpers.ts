@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { beforeAll, beforeEach, expect } from "vitest";
 import { checkExchange } from "./contract";
 
 export const ADMIN_TOKEN = "test-admin-token";
@@ -93,6 +93,22 @@ export async function rekey(tenant: Tenant): Promise<void> {
   const { id, key } = await createKey([tenant.orgId]);
   tenant.key = key;
   tenant.keyId = id;
+}
+
+/**
+ * The tenant a file's tests share: one org, made before the file's first test, and a new read-write
+ * key of it before each test (the api rate limit, 100 requests per 10 s, counts per key, and a
+ * file's tests together send more). Call it at the top of the file.
+ */
+export function sharedTenant(): Tenant {
+  const shared: Tenant = { orgId: "", key: "", keyId: "" };
+  beforeAll(async () => {
+    Object.assign(shared, await tenant());
+  });
+  beforeEach(async () => {
+    await rekey(shared);
+  });
+  return shared;
 }
 
 export async function createProduct<T = Record<string, unknown> & { id: string; version: number }>(

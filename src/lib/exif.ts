@@ -13,7 +13,7 @@ const ENTRY_BYTES = 12;
  * The Orientation of an EXIF block: `tiff` is its TIFF structure (a header, `II` little-endian or
  * `MM` big-endian, 42, the offset of IFD0; then IFD0's entries), and the Orientation is IFD0's tag
  * 0x0112, a SHORT with one value from 1 to 8. It is read as Chromium reads it (checked case by case
- * in test/image-sniff.test.ts): an IFD that claims more entries than `tiff` holds is read as far as
+ * in test/images/image-sniff.test.ts): an IFD that claims more entries than `tiff` holds is read as far as
  * its bytes go, and anything else unreadable (cut short, another type, a value out of range, an
  * offset outside `tiff`) is 1. Never throws, follows no offset but IFD0's, and reads at most the
  * 65 535 entries a 16-bit count can claim, so a hostile block costs no more than its bytes.

@@ -38,7 +38,7 @@ function latinWords(text: string): string | undefined {
 // Romanization, for the scripts with a standard one: Cyrillic, Greek, Armenian, Georgian. The others
 // (Chinese, Japanese, Korean; Arabic and Hebrew, whose unwritten vowels a slug cannot restore) keep
 // the id's fallback. Only runs of these scripts' letters are rewritten, before anything else, so a
-// name with none of them slugs exactly as before (test/slug-romanization.test.ts checks that).
+// name with none of them slugs exactly as before (test/products/slug-romanization.test.ts checks that).
 
 /** A table from pairs: `"а a ь _"` is а → a, ь → nothing. */
 function table(pairs: string): Map<string, string> {
