@@ -2,7 +2,7 @@ import { resourceId } from "../idempotency/idempotency.middleware";
 import { noneMatch, originOf, versionHeaders } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { writeDeps } from "../shared/write-deps";
-import { decodeCursor, encodeCursor, filtersOf } from "./products.listing";
+import { decodeCursor, encodeCursor, filtersOf, listProducts } from "./products.listing";
 import * as repo from "./products.repo";
 import type * as routes from "./products.routes";
 import { toProduct } from "./products.view";
@@ -58,7 +58,7 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   const filters = filtersOf(query);
   const search = filters.search !== undefined;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search);
-  const rows = await repo.listProducts(c.var.db, c.var.auth.orgId, filters, {
+  const rows = await listProducts(c.var.db, c.var.auth.orgId, filters, {
     limit: query.limit,
     ascending: query.order === "asc",
     after,

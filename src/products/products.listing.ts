@@ -1,17 +1,22 @@
+import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { productLookups, products } from "../db/schema";
 import { invalidData } from "../lib/errors";
 import { gtinKey, normalizeGtin } from "../lib/gtin";
+import { storedForms } from "../lib/identifiers";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
 import { parseDateOrDateTime } from "../shared/schemas";
 import type { ProductListQuery } from "./products.query";
-import type * as repo from "./products.repo";
+import type { ProductRow } from "./products.stored";
 
-// What a list query asks the repo for: filters, search words and the cursor's position. Shared by
-// GET /v1/products and the storefront's list.
+// Listing products: what a list query asks for (filters, search words, the cursor's position) and
+// the one page of them that D1 reads, every filter served by an index (test/db/query-plans.test.ts
+// checks each plan). Shared by GET /v1/products and the storefront's list.
 
-export const encodeCursor = (position: repo.Position) =>
+export const encodeCursor = (position: Position) =>
   btoa("id" in position ? `i:${position.id}` : `s:${position.seq}`).replaceAll("=", "");
 
-export function decodeCursor(cursor: string, search: boolean): repo.Position {
+export function decodeCursor(cursor: string, search: boolean): Position {
   let decoded = "";
   try {
     decoded = atob(cursor);
@@ -43,8 +48,8 @@ function time(value: string | undefined): number | undefined {
 }
 
 /** GET /v1/products's query as the repo's filters. */
-export function filtersOf(query: ProductListQuery): repo.ProductFilters {
-  const lookups: repo.ProductFilters["lookups"] = [];
+export function filtersOf(query: ProductListQuery): ProductFilters {
+  const lookups: ProductFilters["lookups"] = [];
   if (query.sku !== undefined) lookups.push({ kind: "sku", value: query.sku });
   if (query.gtin !== undefined) {
     const gtin = normalizeGtin(query.gtin);
@@ -70,4 +75,104 @@ export function filtersOf(query: ProductListQuery): repo.ProductFilters {
     createdBefore: createdBefore === undefined ? undefined : `prod_${ulidFloor(createdBefore)}`,
     updatedAfter: updatedAfter === undefined ? undefined : new Date(updatedAfter).toISOString(),
   };
+}
+
+export type ProductFilters = {
+  status?: string[];
+  type?: string;
+  lookups: { kind: "tag" | "agent_id" | "sku" | "gtin"; value: string }[];
+  /** Words of a full-text search, each matched as a prefix. */
+  search?: string[];
+  createdAfter?: string;
+  createdBefore?: string;
+  updatedAfter?: string;
+};
+
+/** An FTS5 query confined to the org's rows: every word a quoted prefix, all required. */
+function matchExpression(orgId: string, words: string[]): string {
+  const terms = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" AND ");
+  return `org_id : "${orgId}" AND body : (${terms})`;
+}
+
+/** A position in a listing: the id for id-ordered pages, the seq for search pages. */
+export type Position = { id: string } | { seq: number };
+
+/**
+ * One page of products, newest first (or oldest with `ascending`). Each filter is served by an
+ * index: the first exact-match filter drives through product_lookups, a search through the
+ * full-text index, otherwise products' (org_id, …, id) indexes.
+ * Reads `limit + 1` rows to know whether there is a next page.
+ */
+export async function listProducts(
+  db: Database,
+  orgId: string,
+  filters: ProductFilters,
+  page: { limit: number; ascending: boolean; after?: Position },
+): Promise<ProductRow[]> {
+  const where: (SQL | undefined)[] = [eq(products.orgId, orgId)];
+  if (filters.status) where.push(inArray(products.status, filters.status));
+  if (filters.type) where.push(eq(products.type, filters.type));
+  if (filters.createdAfter) where.push(gt(products.id, filters.createdAfter));
+  if (filters.createdBefore) where.push(lt(products.id, filters.createdBefore));
+  if (filters.updatedAfter) where.push(gt(products.updatedAt, filters.updatedAfter));
+  const [driving, ...others] = filters.lookups;
+  for (const lookup of others) {
+    where.push(
+      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} in ${storedForms(lookup.value)} and ${productLookups.productId} = ${products.id})`,
+    );
+  }
+
+  if (filters.search !== undefined) {
+    const after = page.after && "seq" in page.after ? page.after.seq : undefined;
+    if (driving) {
+      where.push(
+        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} in ${storedForms(driving.value)} and ${productLookups.productId} = ${products.id})`,
+      );
+    }
+    if (after !== undefined)
+      where.push(page.ascending ? sql`products_fts.rowid > ${after}` : sql`products_fts.rowid < ${after}`);
+    return db
+      .select({ products })
+      .from(sql`products_fts`)
+      .innerJoin(products, sql`${products.seq} = products_fts.rowid`)
+      .where(and(sql`products_fts match ${matchExpression(orgId, filters.search)}`, ...where))
+      .orderBy(page.ascending ? sql`products_fts.rowid asc` : sql`products_fts.rowid desc`)
+      .limit(page.limit + 1)
+      .then((rows) => rows.map((row) => row.products));
+  }
+
+  const afterId = page.after && "id" in page.after ? page.after.id : undefined;
+  if (driving) {
+    if (afterId !== undefined) {
+      where.push(
+        page.ascending ? gt(productLookups.productId, afterId) : lt(productLookups.productId, afterId),
+      );
+    }
+    // CROSS JOIN fixes the loop order in SQLite: walk the lookup's (org, kind, value, product_id)
+    // key in id order and stop after a page, instead of scanning products and sorting.
+    return db
+      .select({ products })
+      .from(productLookups)
+      .crossJoin(products)
+      .where(
+        and(
+          eq(productLookups.orgId, orgId),
+          eq(productLookups.kind, driving.kind),
+          inArray(productLookups.value, storedForms(driving.value)),
+          eq(products.id, productLookups.productId),
+          ...where,
+        ),
+      )
+      .orderBy(page.ascending ? asc(productLookups.productId) : desc(productLookups.productId))
+      .limit(page.limit + 1)
+      .then((rows) => rows.map((row) => row.products));
+  }
+
+  if (afterId !== undefined) where.push(page.ascending ? gt(products.id, afterId) : lt(products.id, afterId));
+  return db
+    .select()
+    .from(products)
+    .where(and(...where))
+    .orderBy(page.ascending ? asc(products.id) : desc(products.id))
+    .limit(page.limit + 1);
 }

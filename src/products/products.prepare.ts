@@ -3,7 +3,7 @@ import { storedForms } from "../lib/identifiers";
 import { candidate, fallbackSlug, generatedFrom, latinSlugify, slugify, suffixed } from "../lib/slug";
 import type { WriteDeps } from "../shared/write-deps";
 import type { ProductInput } from "./products.input";
-import * as repo from "./products.repo";
+import * as lookups from "./products.lookups";
 import { resolveProductFields } from "./products.rules";
 import { type ProductFields, type ProductRow, storedFields, storedImages } from "./products.stored";
 
@@ -60,7 +60,7 @@ async function fillSlugs(
     }
     let slug = base;
     if (how !== "guess") {
-      const taken = await repo.takenSlugs(deps.db, deps.orgId, productId, locale, base);
+      const taken = await lookups.takenSlugs(deps.db, deps.orgId, productId, locale, base);
       slug = suffixed(base, productId.slice(-8).toLowerCase());
       if (how === "number" || taken.has(slug)) {
         let n = 1;
@@ -118,7 +118,7 @@ export async function prepareFields(
   );
   if (imageFailures.length > 0) throw invalidData(imageFailures);
   const related = result.fields.related_product_ids;
-  const missing = new Set(await repo.missingProducts(deps.db, deps.orgId, related));
+  const missing = new Set(await lookups.missingProducts(deps.db, deps.orgId, related));
   const failures = (input.related_product_ids ?? related).flatMap((relatedId, index) => {
     const field = `related_product_ids[${index}]`;
     if (relatedId === productId) return [{ field, message: "A product cannot be related to itself." }];
@@ -129,7 +129,7 @@ export async function prepareFields(
   // A product written before SKUs were normalised may hold one decomposed (NFD).
   const skus = [result.fields.sku, ...result.fields.variants.map((variant) => variant.sku)];
   const twins = skus.flatMap((sku) => (sku === null ? [] : storedForms(sku).slice(1)));
-  if (twins.length > 0 && (await repo.skuTaken(deps.db, deps.orgId, productId, twins))) {
+  if (twins.length > 0 && (await lookups.skuTaken(deps.db, deps.orgId, productId, twins))) {
     throw new ApiError("duplicate_sku");
   }
   const generatedSlugs = await fillSlugs(deps, productId, result.fields, slugs, stored, keep);

@@ -1,16 +1,12 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { batch, causedBy, type Database, lastRow } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
 import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
-import { gtinKey } from "../lib/gtin";
-import { storedForms } from "../lib/identifiers";
 import type { VersionCondition } from "../shared/http";
+import { type Duplicate, findDuplicate } from "./products.lookups";
 import type { ProductFields, ProductRow } from "./products.stored";
-
-/** Which unique identifier another product holds; for a slug, its lookup value `<locale>:<slug>`. */
-export type Duplicate = { kind: "sku" | "gtin" } | { kind: "slug"; value?: string };
 
 export type WriteResult =
   | { row: ProductRow }
@@ -25,118 +21,6 @@ const isUniqueViolation = (error: unknown, index: "product_lookups" | "products.
 
 /** Raised by migration 0006's triggers: a related id names no product of the org (any more). */
 const isRelatedMissing = (error: unknown) => causedBy(error, "related_product_missing");
-
-/** The ids among `ids` that name no product of the org. */
-export async function missingProducts(db: Database, orgId: string, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select({ id: products.id })
-    .from(products)
-    .where(and(eq(products.orgId, orgId), inArray(products.id, ids)));
-  const found = new Set(rows.map((row) => row.id));
-  return ids.filter((id) => !found.has(id));
-}
-
-/** The slug lookups of a product (migration 0007): `<locale>:<slug>` for its own and each localization's. */
-function slugLookups(fields: ProductFields): string[] {
-  const values = fields.slug === null ? [] : [`${fields.default_locale}:${fields.slug}`];
-  for (const [locale, localization] of Object.entries(fields.localizations)) {
-    if (localization.slug !== null) values.push(`${locale}:${localization.slug}`);
-  }
-  return values;
-}
-
-/**
- * After a unique violation: which of the product's identifiers another product of the org holds
- * (sku first, then gtin, then a slug as its lookup value).
- */
-async function findDuplicate(
-  db: Database,
-  orgId: string,
-  productId: string,
-  fields: ProductFields,
-): Promise<Duplicate> {
-  const candidates: SQL[] = [];
-  // The product's own and its variants' (migration 0007).
-  const skus = [fields.sku, ...fields.variants.map((variant) => variant.sku)].filter((sku) => sku !== null);
-  const gtins = [fields.gtin, ...fields.variants.map((variant) => variant.gtin)]
-    .filter((gtin) => gtin !== null)
-    .map(gtinKey);
-  if (skus.length > 0)
-    candidates.push(and(eq(productLookups.kind, "sku"), inArray(productLookups.value, skus)) as SQL);
-  if (gtins.length > 0) {
-    candidates.push(and(eq(productLookups.kind, "gtin"), inArray(productLookups.value, gtins)) as SQL);
-  }
-  const slugs = slugLookups(fields);
-  if (slugs.length > 0) {
-    candidates.push(and(eq(productLookups.kind, "slug"), inArray(productLookups.value, slugs)) as SQL);
-  }
-  const rows = await db
-    .select({ kind: productLookups.kind, value: productLookups.value })
-    .from(productLookups)
-    .where(
-      and(
-        eq(productLookups.orgId, orgId),
-        or(...candidates),
-        sql`${productLookups.productId} <> ${productId}`,
-      ),
-    );
-  for (const kind of ["sku", "gtin"] as const) {
-    if (rows.some((row) => row.kind === kind)) return { kind };
-  }
-  const slug = rows.find((row) => row.kind === "slug");
-  // No row: the other write was rolled back meanwhile; name the sku (or a slug) as before.
-  return slug ? { kind: "slug", value: slug.value } : { kind: skus.length > 0 ? "sku" : "slug" };
-}
-
-/**
- * Whether another product of the org holds one of `skus` as a lookup: for the decomposed twins of a
- * write's SKUs, which the unique index cannot see (one index read; the write itself is NFC).
- */
-export async function skuTaken(db: Database, orgId: string, productId: string, skus: string[]) {
-  const [row] = await db
-    .select({ value: productLookups.value })
-    .from(productLookups)
-    .where(
-      and(
-        eq(productLookups.orgId, orgId),
-        eq(productLookups.kind, "sku"),
-        inArray(productLookups.value, skus),
-        sql`${productLookups.productId} <> ${productId}`,
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
-/**
- * The slugs among `base`, `base-2`, `base-3`, … that another product of the org already has in
- * `locale` (one index range read, from the slug lookup `<locale>:<base>` to `<locale>:<base>-<digit>…`).
- */
-export async function takenSlugs(
-  db: Database,
-  orgId: string,
-  productId: string,
-  locale: string,
-  base: string,
-): Promise<Set<string>> {
-  const prefix = `${locale}:`;
-  const rows = await db
-    .select({ value: productLookups.value })
-    .from(productLookups)
-    .where(
-      and(
-        eq(productLookups.orgId, orgId),
-        eq(productLookups.kind, "slug"),
-        // One index range, from `base` itself up to `base-` and a digit (':' sorts right after '9',
-        // and no other slug character sorts between them). An OR here would scan every slug of the org.
-        gte(productLookups.value, `${prefix}${base}`),
-        lt(productLookups.value, `${prefix}${base}-:`),
-        sql`${productLookups.productId} <> ${productId}`,
-      ),
-    );
-  return new Set(rows.map((row) => row.value.slice(prefix.length)));
-}
 
 /**
  * Inserts the product and, in the same batch, its first images (their bytes already in R2), then
@@ -416,104 +300,4 @@ export async function deleteProduct(
   if (row) return { deleted: row };
   const miss = await explainMiss(db, orgId, id, condition);
   return "versionMismatch" in miss ? miss : { notFound: true };
-}
-
-export type ProductFilters = {
-  status?: string[];
-  type?: string;
-  lookups: { kind: "tag" | "agent_id" | "sku" | "gtin"; value: string }[];
-  /** Words of a full-text search, each matched as a prefix. */
-  search?: string[];
-  createdAfter?: string;
-  createdBefore?: string;
-  updatedAfter?: string;
-};
-
-/** An FTS5 query confined to the org's rows: every word a quoted prefix, all required. */
-function matchExpression(orgId: string, words: string[]): string {
-  const terms = words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" AND ");
-  return `org_id : "${orgId}" AND body : (${terms})`;
-}
-
-/** A position in a listing: the id for id-ordered pages, the seq for search pages. */
-export type Position = { id: string } | { seq: number };
-
-/**
- * One page of products, newest first (or oldest with `ascending`). Each filter is served by an
- * index: the first exact-match filter drives through product_lookups, a search through the
- * full-text index, otherwise products' (org_id, …, id) indexes.
- * Reads `limit + 1` rows to know whether there is a next page.
- */
-export async function listProducts(
-  db: Database,
-  orgId: string,
-  filters: ProductFilters,
-  page: { limit: number; ascending: boolean; after?: Position },
-): Promise<ProductRow[]> {
-  const where: (SQL | undefined)[] = [eq(products.orgId, orgId)];
-  if (filters.status) where.push(inArray(products.status, filters.status));
-  if (filters.type) where.push(eq(products.type, filters.type));
-  if (filters.createdAfter) where.push(gt(products.id, filters.createdAfter));
-  if (filters.createdBefore) where.push(lt(products.id, filters.createdBefore));
-  if (filters.updatedAfter) where.push(gt(products.updatedAt, filters.updatedAfter));
-  const [driving, ...others] = filters.lookups;
-  for (const lookup of others) {
-    where.push(
-      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} in ${storedForms(lookup.value)} and ${productLookups.productId} = ${products.id})`,
-    );
-  }
-
-  if (filters.search !== undefined) {
-    const after = page.after && "seq" in page.after ? page.after.seq : undefined;
-    if (driving) {
-      where.push(
-        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} in ${storedForms(driving.value)} and ${productLookups.productId} = ${products.id})`,
-      );
-    }
-    if (after !== undefined)
-      where.push(page.ascending ? sql`products_fts.rowid > ${after}` : sql`products_fts.rowid < ${after}`);
-    return db
-      .select({ products })
-      .from(sql`products_fts`)
-      .innerJoin(products, sql`${products.seq} = products_fts.rowid`)
-      .where(and(sql`products_fts match ${matchExpression(orgId, filters.search)}`, ...where))
-      .orderBy(page.ascending ? sql`products_fts.rowid asc` : sql`products_fts.rowid desc`)
-      .limit(page.limit + 1)
-      .then((rows) => rows.map((row) => row.products));
-  }
-
-  const afterId = page.after && "id" in page.after ? page.after.id : undefined;
-  if (driving) {
-    if (afterId !== undefined) {
-      where.push(
-        page.ascending ? gt(productLookups.productId, afterId) : lt(productLookups.productId, afterId),
-      );
-    }
-    // CROSS JOIN fixes the loop order in SQLite: walk the lookup's (org, kind, value, product_id)
-    // key in id order and stop after a page, instead of scanning products and sorting.
-    return db
-      .select({ products })
-      .from(productLookups)
-      .crossJoin(products)
-      .where(
-        and(
-          eq(productLookups.orgId, orgId),
-          eq(productLookups.kind, driving.kind),
-          inArray(productLookups.value, storedForms(driving.value)),
-          eq(products.id, productLookups.productId),
-          ...where,
-        ),
-      )
-      .orderBy(page.ascending ? asc(productLookups.productId) : desc(productLookups.productId))
-      .limit(page.limit + 1)
-      .then((rows) => rows.map((row) => row.products));
-  }
-
-  if (afterId !== undefined) where.push(page.ascending ? gt(products.id, afterId) : lt(products.id, afterId));
-  return db
-    .select()
-    .from(products)
-    .where(and(...where))
-    .orderBy(page.ascending ? asc(products.id) : desc(products.id))
-    .limit(page.limit + 1);
 }

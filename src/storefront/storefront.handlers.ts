@@ -2,7 +2,14 @@ import type { Context, TypedResponse } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { acceptedLocales } from "../lib/locale";
-import { decodeCursor, encodeCursor, searchWords } from "../products/products.listing";
+import {
+  decodeCursor,
+  encodeCursor,
+  listProducts,
+  type Position,
+  type ProductFilters,
+  searchWords,
+} from "../products/products.listing";
 import * as productsRepo from "../products/products.repo";
 import type { ProductRow } from "../products/products.stored";
 import { contentEtag, noneMatch, originOf } from "../shared/http";
@@ -53,12 +60,12 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
   const query = c.req.valid("query");
   const preferences = preferencesOf(c, query.locale);
   const search = searchWords(query.q);
-  const filters: productsRepo.ProductFilters = {
+  const filters: ProductFilters = {
     status: ["active"],
     lookups: query.tag === undefined ? [] : [{ kind: "tag", value: query.tag }],
     search,
   };
-  const positionOf = (row: ProductRow): productsRepo.Position => (search ? { seq: row.seq } : { id: row.id });
+  const positionOf = (row: ProductRow): Position => (search ? { seq: row.seq } : { id: row.id });
   const now = Date.now();
   const origin = originOf(c);
 
@@ -68,7 +75,7 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
   let exhausted = false;
   for (let batch = query.limit; shown.length <= query.limit && !exhausted; batch = NEXT_BATCH) {
     if (passedOver >= MAX_PASSED_OVER) break;
-    const rows = await productsRepo.listProducts(c.var.db, c.var.auth.orgId, filters, {
+    const rows = await listProducts(c.var.db, c.var.auth.orgId, filters, {
       limit: batch,
       ascending: false,
       after,
@@ -84,7 +91,7 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
 
   const page = shown.slice(0, query.limit);
   const last = page[page.length - 1];
-  let next: productsRepo.Position | undefined;
+  let next: Position | undefined;
   if (shown.length > query.limit && last) next = positionOf(last.row);
   else if (!exhausted) next = after;
   const data = page.map((entry) => entry.product);

@@ -2,8 +2,8 @@
 // Worker; every exchange is also checked against the document (test/contract.ts).
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { checkExchange } from "../contract";
 import { productsClient, tour } from "../../examples/client/client";
+import { checkExchange } from "../contract";
 import { BASE, tenant } from "../helpers";
 
 async function viaWorker(request: Request): Promise<Response> {

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb, newDbStats } from "../../src/db/client";
 import * as eventsRepo from "../../src/events/events.repo";
-import * as repo from "../../src/products/products.repo";
+import * as listing from "../../src/products/products.listing";
+import * as lookups from "../../src/products/products.lookups";
 import * as storefrontRepo from "../../src/storefront/storefront.repo";
 
 /**
@@ -27,9 +28,9 @@ function recordingD1(seen: Statement[]): D1DatabaseSession {
   return { prepare: (sql: string) => statement(sql, []) } as unknown as D1DatabaseSession;
 }
 
-async function plansOf(filters: repo.ProductFilters, after?: repo.Position): Promise<string[]> {
+async function plansOf(filters: listing.ProductFilters, after?: listing.Position): Promise<string[]> {
   const seen: Statement[] = [];
-  await repo.listProducts(
+  await listing.listProducts(
     createDb(() => recordingD1(seen), newDbStats()),
     "org_plan",
     filters,
@@ -47,7 +48,7 @@ async function plansOf(filters: repo.ProductFilters, after?: repo.Position): Pro
   return plan.results.map((row) => row.detail);
 }
 
-const CASES: [string, repo.ProductFilters, repo.Position?][] = [
+const CASES: [string, listing.ProductFilters, listing.Position?][] = [
   ["no filter", { lookups: [] }],
   ["a cursor", { lookups: [] }, { id: "prod_01M8401HZX7DZ9BB7KQAKCE82Q" }],
   ["status", { lookups: [], status: ["active"] }],
@@ -101,7 +102,7 @@ describe("listing query plans", () => {
 describe("slug generation's query plan", () => {
   it("reads one range of the org's slugs in the locale, not every slug of the org", async () => {
     const seen: Statement[] = [];
-    await repo.takenSlugs(
+    await lookups.takenSlugs(
       createDb(() => recordingD1(seen), newDbStats()),
       "org_plan",
       "prod_x",
