@@ -1,11 +1,11 @@
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
 import type { Failure } from "../lib/errors";
-import { gtinKey, normalizeGtin } from "../lib/gtin";
-import { newId } from "../lib/ids";
+import { normalizeGtin } from "../lib/gtin";
 import { canonicalLocale } from "../lib/locale";
 import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
 import type { ProductInput } from "./products.input";
-import type { Localization, Price, ProductFields, StoredVariant } from "./products.stored";
+import type { Localization, Price, ProductFields } from "./products.stored";
+import { resolveVariants } from "./products.variants";
 
 // The rules that span fields of a write (the contract's cross-field rules): from a validated input
 // and the current stored fields to the fields to store, or the failures, naming each field.
@@ -19,17 +19,18 @@ function keepsDefault<T>(sent: T | undefined, byDefault: T | undefined, followed
   return sent === undefined || (followedDefault && sent === byDefault);
 }
 
-/** Applies the rules that span fields; returns the stored fields or the failures. */
-export function resolveProductFields(
-  input: ProductInput,
-  previous?: Pick<ProductFields, "variants" | "shippable" | "default_currency">,
-): { fields: ProductFields } | { failures: Failure[] } {
-  const failures: Failure[] = [];
-
+/** A shippable product is a physical one. */
+function shippableRule(input: ProductInput, failures: Failure[]) {
   if (input.shippable === true && input.type !== "physical") {
     failures.push({ field: "shippable", message: `A ${input.type} product cannot be shippable.` });
   }
+}
 
+/**
+ * One price per currency, stored in upper case; an amount is sent, or derived from cost and
+ * markup, and a sent one agrees with them. Returns the prices and the currencies they are in.
+ */
+function resolvePrices(input: ProductInput, failures: Failure[]): { prices: Price[]; seen: Set<string> } {
   const seen = new Set<string>();
   const prices: Price[] = input.prices.map((price, index) => {
     const currency = price.currency.toUpperCase();
@@ -71,12 +72,24 @@ export function resolveProductFields(
       markup_percent: markup,
     };
   });
+  return { prices, seen };
+}
 
+/** default_currency is the currency of one of the prices; returned in upper case. */
+function defaultCurrencyRule(
+  input: ProductInput,
+  seen: Set<string>,
+  failures: Failure[],
+): string | undefined {
   const defaultCurrency = input.default_currency?.toUpperCase();
   if (defaultCurrency !== undefined && !seen.has(defaultCurrency)) {
     failures.push({ field: "default_currency", message: "Must be the currency of one of prices." });
   }
+  return defaultCurrency;
+}
 
+/** Each window (availability, novelty) ends no earlier than it starts. */
+function windowRules(input: ProductInput, failures: Failure[]) {
   for (const [from, to] of WINDOWS) {
     const start = input[from] === null ? undefined : parseDateOrDateTime(input[from]);
     const end = input[to] === null ? undefined : lastMillisecondOf(input[to]);
@@ -84,7 +97,10 @@ export function resolveProductFields(
       failures.push({ field: to, message: `Must not be before ${from}.` });
     }
   }
+}
 
+/** Stock below 0 only with backorders; the order quantity range is a range. */
+function inventoryRules(input: ProductInput, failures: Failure[]) {
   const inventory = input.inventory;
   if (inventory.quantity < 0 && !inventory.allow_backorder) {
     failures.push({ field: "inventory.quantity", message: "Below 0 only with allow_backorder." });
@@ -95,7 +111,13 @@ export function resolveProductFields(
       message: "Must not be below min_order_quantity.",
     });
   }
+}
 
+/**
+ * Localizations by canonical locale, each locale once; the default locale's entry is the product's
+ * own fields (`own`), the others are kept.
+ */
+function resolveLocalizations(input: ProductInput, failures: Failure[]) {
   // Localizations by canonical locale; the default locale's entry is the product's own fields.
   let own = { name: input.name, description: input.description, slug: input.slug ?? null, seo: input.seo };
   const localizations: Record<string, Localization> = {};
@@ -114,7 +136,11 @@ export function resolveProductFields(
     }
     if (locale !== undefined) seenLocales.add(locale);
   }
+  return { own, localizations };
+}
 
+/** Choice fields have values, others none; a date picker has a range that is one. */
+function customFieldRules(input: ProductInput, failures: Failure[]) {
   input.custom_fields.forEach((field, index) => {
     const at = `custom_fields[${index}]`;
     const choices = field.type === "checkboxes" || field.type === "size";
@@ -139,7 +165,21 @@ export function resolveProductFields(
       }
     }
   });
+}
 
+/** Applies the rules that span fields, one function each, in this order; returns the stored fields or the failures. */
+export function resolveProductFields(
+  input: ProductInput,
+  previous?: Pick<ProductFields, "variants" | "shippable" | "default_currency">,
+): { fields: ProductFields } | { failures: Failure[] } {
+  const failures: Failure[] = [];
+  shippableRule(input, failures);
+  const { prices, seen } = resolvePrices(input, failures);
+  const defaultCurrency = defaultCurrencyRule(input, seen, failures);
+  windowRules(input, failures);
+  inventoryRules(input, failures);
+  const { own, localizations } = resolveLocalizations(input, failures);
+  customFieldRules(input, failures);
   const variants = resolveVariants(input, prices, previous?.variants ?? [], failures);
 
   if (failures.length > 0) return { failures };
@@ -167,149 +207,6 @@ export function resolveProductFields(
     },
   };
 }
-
-/** What makes a variant the same across writes: its option values, in the options' order. */
-const combination = (options: Record<string, string>, names: string[]) =>
-  JSON.stringify(names.map((name) => optionValue(options, name)));
-
-/** A variant's value for an option: its own key only (an option named `__proto__` or `toString` is no way in). */
-const optionValue = (options: Record<string, string>, name: string) =>
-  Object.hasOwn(options, name) ? options[name] : undefined;
-
-/**
- * The rules of options and variants (the contract, Options and variants); failures are pushed. Variants
- * keep the id they had in `previous` while their combination stays; new combinations get new ids.
- */
-function resolveVariants(
-  input: ProductInput,
-  prices: Price[],
-  previous: StoredVariant[],
-  failures: Failure[],
-): StoredVariant[] {
-  const names = input.options.map((option) => option.name);
-  input.options.forEach((option, index) => {
-    if (names.indexOf(option.name) !== index) {
-      failures.push({ field: `options[${index}].name`, message: `Another option is also '${option.name}'.` });
-    }
-    option.values.forEach((value, valueIndex) => {
-      if (option.values.indexOf(value) !== valueIndex) {
-        failures.push({
-          field: `options[${index}].values[${valueIndex}]`,
-          message: `'${value}' is listed twice.`,
-        });
-      }
-    });
-    // Keyed by canonical locale, as the product's localizations are.
-    const localizations: typeof option.localizations = {};
-    for (const [key, localization] of Object.entries(option.localizations)) {
-      const locale = canonicalLocale(key);
-      const field = `options[${index}].localizations.${key}`;
-      if (locale === undefined) {
-        failures.push({ field, message: "Not a BCP 47 language tag." });
-      } else if (Object.hasOwn(localizations, locale)) {
-        failures.push({ field, message: `Another key is also the locale ${locale}.` });
-      } else {
-        localizations[locale] = localization;
-      }
-      if (localization.values.length !== option.values.length) {
-        failures.push({
-          field: `${field}.values`,
-          message: `Must translate the ${option.values.length} values in order.`,
-        });
-      }
-    }
-    option.localizations = localizations;
-  });
-  if (input.variants.length > 0 && names.length === 0) {
-    failures.push({ field: "variants", message: "Variants need options to tell them apart." });
-    return [];
-  }
-
-  const productPrice = new Map(prices.map((price) => [price.currency, price.amount]));
-  const identifiers = new Map<string, string>();
-  if (input.sku !== null) identifiers.set(`sku:${input.sku}`, "sku");
-  // GTINs compare in their 14-digit form, as the unique index does.
-  if (input.gtin !== null) identifiers.set(`gtin:${gtinKey(normalizedGtin(input.gtin))}`, "gtin");
-  const seen = new Map<string, number>();
-  const previousIds = new Map(previous.map((variant) => [combination(variant.options, names), variant.id]));
-
-  return input.variants.map((variant, index) => {
-    const at = `variants[${index}]`;
-    for (const name of names) {
-      const value = optionValue(variant.options, name);
-      const option = input.options[names.indexOf(name)];
-      if (value === undefined)
-        failures.push({ field: `${at}.options.${name}`, message: "Required: a value of this option." });
-      else if (!option?.values.includes(value)) {
-        failures.push({
-          field: `${at}.options.${name}`,
-          message: `'${value}' is not one of the option's values.`,
-        });
-      }
-    }
-    for (const key of Object.keys(variant.options)) {
-      if (!names.includes(key))
-        failures.push({ field: `${at}.options.${key}`, message: `No option '${key}'.` });
-    }
-    const key = combination(variant.options, names);
-    const twin = seen.get(key);
-    if (twin !== undefined) {
-      failures.push({ field: `${at}.options`, message: `The same options as variants[${twin}].` });
-    }
-    seen.set(key, index);
-
-    for (const [kind, value] of [
-      ["sku", variant.sku],
-      ["gtin", variant.gtin === null ? null : gtinKey(normalizedGtin(variant.gtin))],
-    ] as const) {
-      if (value === null) continue;
-      const holder = identifiers.get(`${kind}:${value}`);
-      if (holder !== undefined)
-        failures.push({ field: `${at}.${kind}`, message: `The same ${kind} as ${holder}.` });
-      identifiers.set(`${kind}:${value}`, `${at}.${kind}`);
-    }
-
-    const currencies = new Set<string>();
-    const variantPrices = variant.prices.map((price, priceIndex) => {
-      const field = `${at}.prices[${priceIndex}]`;
-      const currency = price.currency.toUpperCase();
-      if (currencies.has(currency))
-        failures.push({
-          field: `${field}.currency`,
-          message: `Only one price per currency ('${currency}').`,
-        });
-      currencies.add(currency);
-      if (input.variant_pricing === "absolute" && price.amount < 0) {
-        failures.push({ field: `${field}.amount`, message: "Must be at least 0 with absolute pricing." });
-      }
-      if (input.variant_pricing === "delta") {
-        const base = productPrice.get(currency);
-        if (base === undefined) {
-          failures.push({
-            field: `${field}.currency`,
-            message: `Delta pricing needs the product's ${currency} price.`,
-          });
-        } else if (base + price.amount < 0) {
-          failures.push({ field: `${field}.amount`, message: `The product's ${base} plus this is below 0.` });
-        }
-      }
-      return { currency, amount: price.amount };
-    });
-
-    return {
-      id: previousIds.get(key) ?? newId("var"),
-      options: Object.fromEntries(names.map((name) => [name, optionValue(variant.options, name) as string])),
-      sku: variant.sku,
-      gtin: variant.gtin === null ? null : normalizedGtin(variant.gtin),
-      prices: variantPrices,
-      inventory: variant.inventory,
-      visible: variant.visible,
-      image_ids: [...new Set(variant.image_ids)],
-    };
-  });
-}
-
-const normalizedGtin = (gtin: string) => (normalizeGtin(gtin) as { gtin: string }).gtin;
 
 /** The availability and novelty windows: `from` ≤ `to`, each end optional. */
 const WINDOWS = [
