@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { productLookups, products } from "../db/schema";
+import { parseDateOrDateTime } from "../lib/dates";
 import { invalidData } from "../lib/errors";
 import { gtinKey, normalizeGtin } from "../lib/gtin";
 import { storedForms } from "../lib/identifiers";
 import { ulidCeiling, ulidFloor } from "../lib/ids";
-import { parseDateOrDateTime } from "../shared/schemas";
 import type { ProductListQuery } from "./products.query";
 import type { ProductRow } from "./products.stored";
 

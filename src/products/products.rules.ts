@@ -1,8 +1,8 @@
 import { amountFromMarkup, MAX_AMOUNT } from "../lib/currencies";
+import { lastMillisecondOf, parseDateOrDateTime } from "../lib/dates";
 import type { Failure } from "../lib/errors";
 import { normalizeGtin } from "../lib/gtin";
 import { canonicalLocale } from "../lib/locale";
-import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
 import type { ProductInput } from "./products.input";
 import type { Localization, Price, ProductFields } from "./products.stored";
 import { resolveVariants } from "./products.variants";

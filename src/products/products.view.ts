@@ -1,4 +1,4 @@
-import { lastMillisecondOf, parseDateOrDateTime } from "../shared/schemas";
+import { lastMillisecondOf, parseDateOrDateTime } from "../lib/dates";
 import {
   type Localization,
   type ProductFields,
