@@ -1,6 +1,7 @@
 import { createDb, type Database, newDbStats } from "./db/client";
 import { sendAll, sendDeliveries } from "./events/events.delivery";
-import { claimOverdueDeliveries, deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
+import { deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
+import { claimOverdueDeliveries } from "./events/webhooks.repo";
 import { IDEMPOTENCY_LIFETIME_MS } from "./idempotency/idempotency.middleware";
 import { deleteExpiredApplied, deleteExpiredClaims } from "./idempotency/idempotency.repo";
 import { sweepStrayImages } from "./images/images.sweep";

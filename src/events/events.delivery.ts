@@ -3,6 +3,7 @@ import { newId } from "../lib/ids";
 import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
 import { toEvent } from "./events.model";
 import * as repo from "./events.repo";
+import * as webhooks from "./webhooks.repo";
 
 /**
  * What goes through the EVENTS queue. `dispatch`: an org has new events (sent after every product
@@ -116,12 +117,12 @@ async function deliver(
 ): Promise<number | undefined> {
   const [event, endpoint, state] = await Promise.all([
     repo.findEvent(db, message.org_id, message.event_id),
-    repo.findEndpoint(db, message.org_id, message.endpoint_id),
-    repo.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id),
+    webhooks.findEndpoint(db, message.org_id, message.endpoint_id),
+    webhooks.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id),
   ]);
   // The endpoint was deleted, or the event swept: the delivery is dropped.
   if (!event || !endpoint) {
-    if (state) await repo.deleteDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
+    if (state) await webhooks.deleteDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
     return undefined;
   }
   // Delivered or dead already: a re-send that crossed the queue's own retry.
@@ -129,8 +130,8 @@ async function deliver(
   // A message sent before delivery states were written has no row: the queue's count stands in.
   const before = state?.attempts ?? queueAttempts - 1;
   const attempt = before + 1;
-  const settle = (logs: Outcome[], next: repo.DeliveryStateRow["state"], dueAt: number | null = null) =>
-    repo.recordAttempt(
+  const settle = (logs: Outcome[], next: webhooks.DeliveryStateRow["state"], dueAt: number | null = null) =>
+    webhooks.recordAttempt(
       db,
       logs.map((outcome) => logRow(message, attempt, outcome)),
       stateRow(message, next, attempt, dueAt),
@@ -145,7 +146,7 @@ async function deliver(
   const timestamp = Math.floor(Date.now() / 1000);
   const started = Date.now();
   let statusCode: number | null = null;
-  let outcome: repo.DeliveryOutcome;
+  let outcome: webhooks.DeliveryOutcome;
   try {
     const response = await fetch(check.url, {
       method: "POST",
@@ -186,11 +187,11 @@ async function deliver(
  * it is settled already.
  */
 async function deadLetter(db: Database, message: Deliver) {
-  const state = await repo.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
+  const state = await webhooks.findDeliveryState(db, message.org_id, message.event_id, message.endpoint_id);
   if (state && state.state !== "pending") return;
   // The attempts made (at least 1, as the log numbers them); a message older than delivery states: 8.
   const attempts = state ? Math.max(state.attempts, 1) : MAX_ATTEMPTS;
-  await repo.recordAttempt(
+  await webhooks.recordAttempt(
     db,
     [logRow(message, attempts, DEAD_LETTERED)],
     stateRow(message, "dead", attempts, null),
@@ -198,10 +199,10 @@ async function deadLetter(db: Database, message: Deliver) {
   );
 }
 
-type Outcome = Pick<repo.DeliveryRow, "statusCode" | "outcome" | "durationMs">;
+type Outcome = Pick<webhooks.DeliveryRow, "statusCode" | "outcome" | "durationMs">;
 const DEAD_LETTERED: Outcome = { statusCode: null, outcome: "dead_lettered", durationMs: 0 };
 
-const logRow = (message: Deliver, attempt: number, outcome: Outcome): repo.DeliveryRow => ({
+const logRow = (message: Deliver, attempt: number, outcome: Outcome): webhooks.DeliveryRow => ({
   id: newId("del"),
   orgId: message.org_id,
   endpointId: message.endpoint_id,
@@ -213,10 +214,10 @@ const logRow = (message: Deliver, attempt: number, outcome: Outcome): repo.Deliv
 
 const stateRow = (
   message: Deliver,
-  state: repo.DeliveryStateRow["state"],
+  state: webhooks.DeliveryStateRow["state"],
   attempts: number,
   dueAt: number | null,
-): repo.DeliveryStateRow => ({
+): webhooks.DeliveryStateRow => ({
   eventId: message.event_id,
   endpointId: message.endpoint_id,
   orgId: message.org_id,

@@ -8,6 +8,7 @@ import { newSecret } from "./events.delivery";
 import { toEvent } from "./events.model";
 import * as repo from "./events.repo";
 import type * as routes from "./events.routes";
+import * as webhooks from "./webhooks.repo";
 
 export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const query = c.req.valid("query");
@@ -29,7 +30,7 @@ export const getEvent: AppRouteHandler<typeof routes.getEvent> = async (c) => {
   return c.json(toEvent(row, originOf(c)), 200);
 };
 
-const toEndpoint = (row: repo.EndpointRow) => ({
+const toEndpoint = (row: webhooks.EndpointRow) => ({
   id: row.id,
   object: "webhook_endpoint" as const,
   url: row.url,
@@ -46,7 +47,7 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
   // The same rules as image URLs, checked again before every delivery.
   const check = checkFetchUrl(input.url, parseAllowedHosts(c.env.IMAGE_FETCH_ALLOWED_HOSTS));
   if ("blocked" in check) throw invalidData([{ field: "url", message: check.blocked }]);
-  const row: repo.EndpointRow = {
+  const row: webhooks.EndpointRow = {
     id: resourceId(c, "we"),
     orgId: c.var.auth.orgId,
     url: check.url.href,
@@ -56,7 +57,7 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
     createdAt: new Date().toISOString(),
   };
   // A keyed retry that finds no stored response gets the endpoint its first run made, secret included.
-  const endpoint = await repo.insertEndpoint(c.var.db, row, c.var.idempotencyClaimId);
+  const endpoint = await webhooks.insertEndpoint(c.var.db, row, c.var.idempotencyClaimId);
   if (!endpoint) throw endpointNotFound(row.id);
   return c.json({ ...toEndpoint(endpoint), secret: endpoint.secret }, 201, {
     Location: `/v1/webhook_endpoints/${endpoint.id}`,
@@ -65,28 +66,28 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
 
 export const listEndpoints: AppRouteHandler<typeof routes.listEndpoints> = async (c) => {
   const query = c.req.valid("query");
-  const rows = await repo.listEndpoints(c.var.db, c.var.auth.orgId, query.limit + 1, query.cursor);
+  const rows = await webhooks.listEndpoints(c.var.db, c.var.auth.orgId, query.limit + 1, query.cursor);
   return c.json(page(rows, query.limit, toEndpoint), 200);
 };
 
 export const getEndpoint: AppRouteHandler<typeof routes.getEndpoint> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await repo.findEndpoint(c.var.db, c.var.auth.orgId, id);
+  const row = await webhooks.findEndpoint(c.var.db, c.var.auth.orgId, id);
   if (!row) throw endpointNotFound(id);
   return c.json(toEndpoint(row), 200);
 };
 
 export const deleteEndpoint: AppRouteHandler<typeof routes.deleteEndpoint> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await repo.deleteEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
+  if (!(await webhooks.deleteEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
   return c.json({ id, object: "webhook_endpoint" as const, deleted: true as const }, 200);
 };
 
 export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = async (c) => {
   const { id } = c.req.valid("param");
   const query = c.req.valid("query");
-  if (!(await repo.findEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
-  const rows = await repo.listDeliveries(c.var.db, id, { limit: query.limit, before: query.cursor });
+  if (!(await webhooks.findEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
+  const rows = await webhooks.listDeliveries(c.var.db, id, { limit: query.limit, before: query.cursor });
   return c.json(
     page(rows, query.limit, (row) => ({
       id: row.id,
@@ -94,7 +95,7 @@ export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = asy
       event_id: row.eventId,
       attempt: row.attempt,
       status_code: row.statusCode,
-      outcome: row.outcome as repo.DeliveryOutcome,
+      outcome: row.outcome as webhooks.DeliveryOutcome,
       duration_ms: row.durationMs,
       created_at: row.createdAt,
     })),

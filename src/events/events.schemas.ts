@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { Product } from "../products/products.output";
 import { IdCursor, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
-import { DELIVERY_OUTCOMES, EVENT_TYPES } from "./events.repo";
+import { EVENT_TYPES } from "./events.repo";
+import { DELIVERY_OUTCOMES } from "./webhooks.repo";
 
 export const Event = z
   .object({

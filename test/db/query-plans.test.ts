@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb, newDbStats } from "../../src/db/client";
 import * as eventsRepo from "../../src/events/events.repo";
+import * as webhooks from "../../src/events/webhooks.repo";
 import * as listing from "../../src/products/products.listing";
 import * as lookups from "../../src/products/products.lookups";
 import * as storefrontRepo from "../../src/storefront/storefront.repo";
@@ -153,7 +154,7 @@ describe("the webhook sweeps' queries", () => {
     ).results.map((row) => row.detail);
 
   it("the re-send reads the overdue pending deliveries from their partial index, in due order, then each by rowid", async () => {
-    const plan = await planOf(eventsRepo.claimOverdueDeliveries(db(), 1, 2, 500).toSQL());
+    const plan = await planOf(webhooks.claimOverdueDeliveries(db(), 1, 2, 500).toSQL());
     expect(plan).toEqual([
       "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
       "LIST SUBQUERY 1",
@@ -162,7 +163,7 @@ describe("the webhook sweeps' queries", () => {
   });
 
   it("the expiry deletes the delivery states of old events by the primary key's event id", async () => {
-    const plan = await planOf(eventsRepo.deleteDeliveryStatesBefore(db(), "evt_0", 10_000).toSQL());
+    const plan = await planOf(webhooks.deleteDeliveryStatesBefore(db(), "evt_0", 10_000).toSQL());
     expect(plan).toEqual([
       "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
       "LIST SUBQUERY 1",
