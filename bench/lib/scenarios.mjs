@@ -1,0 +1,355 @@
+// The benchmark's scenarios (bench/run.mjs runs them): the request paths it drives and the fixtures
+// they need (rich products, an image, a stock product, a storefront sample), for the Worker and the peer.
+import {
+  COMMON_TAG,
+  RICH_COUNT,
+  RICH_LOCALIZATIONS,
+  RICH_TAG,
+  RICH_VARIANTS,
+  richProduct,
+  SEARCH_WORD,
+} from "./catalog.mjs";
+import { PNG } from "./image-origin.mjs";
+import { header } from "./load.mjs";
+
+export const LIST_LIMIT = 20;
+
+export function gcd(a, b) {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** A cursor over `ids` that visits them all in a scattered order (a stride coprime to the length). */
+export function rotation(ids, offset) {
+  let stride = Math.max(1, Math.floor(ids.length * 0.618)) | 1;
+  while (gcd(stride, ids.length) !== 1) stride += 2;
+  let index = 0;
+  return () => ids[(offset + index++ * stride) % ids.length];
+}
+
+/** Uploads the 7 × 5 PNG once for the image scenario. */
+export async function uploadImage(url, key, productId) {
+  const response = await fetch(`${url}/v1/products/${productId}/images`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "image/png" },
+    body: Buffer.from(PNG, "base64"),
+  });
+  if (response.status !== 200)
+    throw new Error(`image upload answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).images[0].id;
+}
+
+/** A product as made by richProduct: every variant with its id, every localization with its slug. */
+export const isRich = (product) =>
+  product?.object === "product" &&
+  product.variants?.length === RICH_VARIANTS &&
+  product.variants.every((variant) => typeof variant.id === "string") &&
+  Object.keys(product.localizations ?? {}).length === RICH_LOCALIZATIONS &&
+  Object.values(product.localizations).every((localization) => typeof localization.slug === "string");
+
+/** Creates the rich products through the API, one at a time, each checked; returns their ids. */
+export async function createRichProducts(url, key) {
+  const ids = [];
+  for (let index = 0; index < RICH_COUNT; index++) {
+    const response = await fetch(`${url}/v1/products`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify(richProduct(index)),
+    });
+    const text = await response.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // reported below
+    }
+    if (response.status !== 201 || !isRich(body)) {
+      throw new Error(
+        `rich product ${index + 1}: POST /v1/products → ${response.status}, not 201 with ${RICH_VARIANTS} variants and ${RICH_LOCALIZATIONS} localizations: ${text.slice(0, 400)}`,
+      );
+    }
+    ids.push(body.id);
+  }
+  return ids;
+}
+
+/** The first page of what shoppers see (up to 100 products), each with its storefront ETag. */
+export async function storefrontSample(url, publishableKey) {
+  const headers = { Authorization: `Bearer ${publishableKey}` };
+  const page = await (await fetch(`${url}/v1/storefront/products?limit=100`, { headers })).json();
+  if (!Array.isArray(page.data) || page.data.length === 0) throw new Error("the storefront shows no product");
+  const sample = [];
+  for (const product of page.data) {
+    const response = await fetch(`${url}/v1/storefront/products/${product.id}`, { headers });
+    await response.arrayBuffer();
+    sample.push({ id: product.id, slug: product.slug, etag: response.headers.get("etag") });
+  }
+  return sample;
+}
+
+/** The product the adjustment scenarios change: stock tracked per product, backorders allowed. */
+export async function createStockProduct(url, key) {
+  const response = await fetch(`${url}/v1/products`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      name: "Benchmark stock",
+      inventory: { tracking: "product", quantity: 0, allow_backorder: true },
+    }),
+  });
+  if (response.status !== 201)
+    throw new Error(`creating the stock product: ${response.status} ${await response.text()}`);
+  return (await response.json()).id;
+}
+
+export function scenarios(stack, { ids, key, publishableKey, url, imageId, stockId, imageUrls, createRich }) {
+  const auth = { Authorization: `Bearer ${key}` };
+  const nextGet = rotation(ids, 0);
+  const isPage = (body) => body.object === "list" && Array.isArray(body.data);
+  const list = [
+    { name: "health", path: "/health", noDb: true },
+    {
+      name: "get-by-id",
+      path: `/v1/products/${ids[0]}`,
+      label: "/v1/products/{id}",
+      headers: auth,
+      setup: (req) => ({ ...req, path: `/v1/products/${nextGet()}` }),
+      expect: (body) => body.object === "product" && ids.includes(body.id),
+    },
+    {
+      name: "list",
+      path: `/v1/products?limit=${LIST_LIMIT}`,
+      headers: auth,
+      expect: (body) => isPage(body) && body.data.length === LIST_LIMIT && body.has_more === true,
+    },
+  ];
+  if (stack === "peer") return list;
+
+  const nextPatch = rotation(ids, Math.floor(ids.length / 2));
+  let richIds = [];
+  let nextRich;
+  const versions = new Map();
+  let created = 0;
+  let patched = 0;
+  let replaced = 0;
+  let nextRichIndex;
+  // imageUrls: fetched by the Worker into R2; every one must become an image, none may fail
+  const create = (name, { idempotent = false, imageUrls } = {}) => ({
+    name,
+    method: "POST",
+    path: "/v1/products",
+    label: idempotent
+      ? "/v1/products (Idempotency-Key)"
+      : imageUrls
+        ? `/v1/products (${imageUrls.length} image_urls)`
+        : undefined,
+    headers: { ...auth, "Content-Type": "application/json" },
+    probeStatus: 201,
+    setup: (req) => ({
+      ...req,
+      headers: idempotent
+        ? { ...req.headers, "Idempotency-Key": `bench-${process.pid}-${created + 1}` }
+        : req.headers,
+      body: JSON.stringify({
+        name: `Benchmark item ${++created}`,
+        prices: [
+          { currency: "EUR", amount: 1299 },
+          { currency: "USD", amount: 1499 },
+        ],
+        image_urls: imageUrls,
+      }),
+    }),
+    expect: (body) =>
+      body.object === "product" &&
+      body.version === 1 &&
+      (imageUrls === undefined ||
+        (!("failed_image_urls" in body) &&
+          body.images?.length === imageUrls.length &&
+          body.images.every((image) => image.content_type === "image/png"))),
+    // under load, a 201 that lists failed image URLs counts as an error
+    bodyOk: imageUrls === undefined ? undefined : (body) => !body.includes('"failed_image_urls"'),
+  });
+  let adjusted = 0;
+  // one product with its own stock (backorders allowed), +1 at a time
+  const adjust = (name, { idempotent = false }) => ({
+    name,
+    method: "POST",
+    path: `/v1/products/${stockId}/inventory_adjustments`,
+    label: `/v1/products/{id}/inventory_adjustments${idempotent ? " (Idempotency-Key)" : ""}`,
+    headers: { ...auth, "Content-Type": "application/json" },
+    setup: (req) => ({
+      ...req,
+      headers: idempotent
+        ? { ...req.headers, "Idempotency-Key": `bench-${process.pid}-adjust-${++adjusted}` }
+        : req.headers,
+      body: JSON.stringify({ delta: 1 }),
+    }),
+    expect: (body) => body.object === "product" && body.id === stockId,
+  });
+  list.push(
+    {
+      name: "list-filtered",
+      path: `/v1/products?status=active&tag=${COMMON_TAG}`,
+      headers: auth,
+      expect: (body) =>
+        isPage(body) &&
+        body.data.length === LIST_LIMIT &&
+        body.data.every((product) => product.status === "active" && product.tags.includes(COMMON_TAG)),
+    },
+    {
+      name: "search",
+      path: `/v1/products?q=${SEARCH_WORD}`,
+      headers: auth,
+      expect: (body) =>
+        isPage(body) &&
+        body.data.length > 0 &&
+        body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
+    },
+    { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
+    ...storefrontScenarios(url, publishableKey),
+    {
+      name: "get-rich",
+      label: "/v1/products/{rich id}",
+      headers: auth,
+      // made only now: being the newest products, they would otherwise be the page of `list` above
+      prepare: async () => {
+        richIds = await createRich();
+        nextRich = rotation(richIds, 0);
+        nextRichIndex = rotation(
+          richIds.map((_, index) => index),
+          0,
+        );
+      },
+      setup: (req) => ({ ...req, path: `/v1/products/${nextRich()}` }),
+      expect: (body) => isRich(body) && richIds.includes(body.id),
+    },
+    {
+      name: "list-rich",
+      path: `/v1/products?tag=${RICH_TAG}&limit=${RICH_COUNT}`,
+      headers: auth,
+      expect: (body) =>
+        isPage(body) &&
+        body.data.length === RICH_COUNT &&
+        body.data.every((product) => product.variants?.length === RICH_VARIANTS),
+    },
+    create("create", {}),
+    // the same create with an Idempotency-Key: the middleware's cost (KV get and put, D1 claim)
+    create("create-keyed", { idempotent: true }),
+    adjust("adjust", {}),
+    // with an Idempotency-Key: the claim, and the record that makes the adjustment apply once
+    adjust("adjust-keyed", { idempotent: true }),
+    {
+      name: "patch",
+      method: "PATCH",
+      path: `/v1/products/${ids[0]}`,
+      label: "/v1/products/{id} (If-Match)",
+      headers: { ...auth, "Content-Type": "application/merge-patch+json" },
+      // a 412 (someone else's write got there first) is counted apart, not as an error
+      softStatuses: [412],
+      setup: (req, context) => {
+        const id = nextPatch();
+        context.id = id;
+        return {
+          ...req,
+          path: `/v1/products/${id}`,
+          headers: { ...req.headers, "If-Match": `"${versions.get(id) ?? 1}"` },
+          body: JSON.stringify({ description: `Patched by the benchmark, round ${++patched}.` }),
+        };
+      },
+      onResponse: (_status, headers, context) => {
+        const version = /"(\d+)"/.exec(header(headers, "etag") ?? "")?.[1];
+        if (version && context.id) versions.set(context.id, Number(version));
+      },
+      expect: (body) => body.object === "product" && body.version >= 2,
+    },
+    {
+      // a full replace of a rich product (50 variants, 10 locales) as a sync job sends it: every
+      // field as created (no slugs, so they are picked again), the description new; If-Match as for
+      // patch
+      name: "put-rich",
+      method: "PUT",
+      path: "/v1/products/{rich id}",
+      label: "/v1/products/{rich id} (If-Match)",
+      headers: { ...auth, "Content-Type": "application/json" },
+      softStatuses: [412],
+      setup: (req, context) => {
+        const index = nextRichIndex();
+        const id = richIds[index];
+        context.id = id;
+        return {
+          ...req,
+          path: `/v1/products/${id}`,
+          headers: { ...req.headers, "If-Match": `"${versions.get(id) ?? 1}"` },
+          body: JSON.stringify({
+            ...richProduct(index),
+            description: `Replaced by the benchmark, round ${++replaced}.`,
+          }),
+        };
+      },
+      onResponse: (_status, headers, context) => {
+        const version = /"(\d+)"/.exec(header(headers, "etag") ?? "")?.[1];
+        if (version && context.id) versions.set(context.id, Number(version));
+      },
+      expect: (body) => isRich(body) && body.version >= 2,
+    },
+    // the same create with 4 image URLs on the local origin: 4 fetches (4 at once), 4 R2 puts, 4 image
+    // rows; last, so that its R2 and origin traffic does not run into the scenarios measured before it
+    create("create-4-images", { imageUrls }),
+  );
+  return list;
+}
+
+/**
+ * What a browser asks of the storefront: a product (fresh, by its slug, and again with its ETag) and
+ * a page in German.
+ */
+export function storefrontScenarios(url, publishableKey) {
+  const auth = { Authorization: `Bearer ${publishableKey}` };
+  let sample = [];
+  let next;
+  const product = (req) => {
+    const item = next();
+    return { item, req: { ...req, path: `/v1/storefront/products/${item.id}` } };
+  };
+  // made just before they run, from the storefront's own first page
+  return [
+    {
+      name: "storefront-get",
+      label: "/v1/storefront/products/{id}",
+      headers: auth,
+      prepare: async () => {
+        sample = await storefrontSample(url, publishableKey);
+        next = rotation(sample, 0);
+      },
+      setup: (req) => product(req).req,
+      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+    },
+    {
+      name: "storefront-get-slug",
+      label: "/v1/storefront/products/{slug}",
+      headers: auth,
+      setup: (req) => {
+        const { item, req: request } = product(req);
+        return { ...request, path: `/v1/storefront/products/${item.slug}` };
+      },
+      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+    },
+    {
+      name: "storefront-get-304",
+      label: "/v1/storefront/products/{id} (If-None-Match)",
+      headers: auth,
+      okStatuses: [304],
+      probeStatus: 304,
+      setup: (req) => {
+        const { item, req: request } = product(req);
+        return { ...request, headers: { ...request.headers, "If-None-Match": item.etag } };
+      },
+    },
+    {
+      name: "storefront-list",
+      path: `/v1/storefront/products?limit=${LIST_LIMIT}`,
+      label: `/v1/storefront/products?limit=${LIST_LIMIT} (Accept-Language: de)`,
+      headers: { ...auth, "Accept-Language": "de-DE, de;q=0.9, en;q=0.5" },
+      expect: (body) => body.object === "list" && body.data.length === LIST_LIMIT && body.has_more === true,
+    },
+  ];
+}
