@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { SCHEMA_QUERY, schemaText } from "../src/db/schema-text.ts";
+import { SCHEMA_QUERY, type SchemaRow, schemaText } from "../src/db/schema-text.ts";
 
 const root = join(import.meta.dirname, "..");
 const migrations = join(root, "migrations");
@@ -14,5 +14,5 @@ for (const file of readdirSync(migrations)
   db.exec(readFileSync(join(migrations, file), "utf8"));
 }
 const out = join(root, "src", "db", "schema.sql");
-writeFileSync(out, schemaText(db.prepare(SCHEMA_QUERY).all()));
+writeFileSync(out, schemaText(db.prepare(SCHEMA_QUERY).all() as SchemaRow[]));
 console.log(`wrote ${out}`);
