@@ -32,7 +32,7 @@ class ImageFetchError extends Error {
 }
 
 /** GETs the URL, following at most MAX_REDIRECTS redirects, each checked by the same rules first. */
-async function follow(start: URL, allowedHosts: Set<string>, signal: AbortSignal): Promise<Response> {
+async function follow(start: URL, allowedHosts: ReadonlySet<string>, signal: AbortSignal): Promise<Response> {
   let url = start;
   for (let redirects = 0; ; redirects++) {
     const response = await fetch(url, {
@@ -69,7 +69,7 @@ async function follow(start: URL, allowedHosts: Set<string>, signal: AbortSignal
  */
 export async function fetchImage(
   url: string,
-  allowedHosts: Set<string>,
+  allowedHosts: ReadonlySet<string>,
 ): Promise<FetchedImage | { error: ImageError }> {
   const fail = (key: ImageErrorKey, message: string) => ({ error: { url, key, message } });
   const check = checkFetchUrl(url, allowedHosts);

@@ -13,7 +13,9 @@ export type UrlCheck = { url: URL } | { blocked: string };
  * A bare host stands for the default port of the URL's scheme; entries that do not parse are
  * ignored (the var is the operator's, not a client's).
  */
-export function parseAllowedHosts(value: string | undefined): Set<string> {
+export function parseAllowedHosts(value: string | undefined): ReadonlySet<string> {
+  // The var is the same for every request of an isolate: parsed once, not on every write.
+  if (lastParsed !== undefined && lastParsed.value === value) return lastParsed.hosts;
   const allowed = new Set<string>();
   for (const entry of (value ?? "").split(",")) {
     const trimmed = entry.trim();
@@ -25,14 +27,17 @@ export function parseAllowedHosts(value: string | undefined): Set<string> {
       // not a host[:port]
     }
   }
+  lastParsed = { value, hosts: allowed };
   return allowed;
 }
+
+let lastParsed: { value: string | undefined; hosts: ReadonlySet<string> } | undefined;
 
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
 
 const BLOCKED_NAMES = /(^|\.)(localhost|local|internal)$/;
 
-export function checkFetchUrl(input: string, allowedHosts: Set<string>): UrlCheck {
+export function checkFetchUrl(input: string, allowedHosts: ReadonlySet<string>): UrlCheck {
   let url: URL;
   try {
     url = new URL(input);

@@ -22,7 +22,7 @@ export type WriteDeps = {
   /** Where image bytes go (R2). */
   images: R2Bucket;
   /** `IMAGE_FETCH_ALLOWED_HOSTS`, parsed. */
-  allowedHosts: Set<string>;
+  allowedHosts: ReadonlySet<string>;
 };
 
 export const writeDeps = (c: Context<AppEnv>): WriteDeps => ({
