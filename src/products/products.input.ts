@@ -26,7 +26,8 @@ const Currency = z
   .openapi({
     example: "EUR",
     pattern: "^[A-Za-z]{3}$",
-    description: "ISO 4217 code, case-insensitive in, upper-case out.",
+    description:
+      "A code of `GET /v1/currencies` (ISO 4217, plus ANG, CUC, HRK, SLL, ZWL), case-insensitive in, upper-case out.",
   });
 
 const PriceInput = z

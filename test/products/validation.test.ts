@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SEED_CURRENCIES } from "../fixtures/seed-currencies";
 import { admin, api, BASE, createProduct, expectError, expectFailures, sharedTenant } from "../helpers";
 
 interface Price {
@@ -550,6 +551,28 @@ describe("GET /v1/currencies", () => {
       );
     }
     expect(new Set(body.data.map((currency) => currency.code)).size).toBe(body.data.length);
+  });
+  it("has every code of the seed page's list and ISO's codes without a minor unit (exponent 0)", async () => {
+    const response = await api("/v1/currencies", { key: ok.key });
+    const body = (await response.json()) as { data: { code: string; exponent: number }[] };
+    const exponents = new Map(body.data.map((currency) => [currency.code, currency.exponent]));
+    expect(SEED_CURRENCIES.filter((code) => !exponents.has(code))).toEqual([]);
+    for (const code of ["ANG", "CUC", "HRK", "SLL", "ZWL"]) expect(exponents.get(code)).toBe(2);
+    for (const code of ["XSU", "XUA", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XTS"]) {
+      expect(exponents.get(code)).toBe(0);
+    }
+    expect(body.data.map((currency) => currency.code)).toEqual(
+      [...exponents.keys()].sort((a, b) => (a < b ? -1 : 1)),
+    );
+  });
+  it("a price accepts each of them, in any case; XXX (no currency) and codes not listed are refused", async () => {
+    for (const currency of ["ang", "CUC", "HRK", "SLL", "XSU", "XUA", "zwl", "XAU"]) {
+      const product = await accepted({ prices: [{ currency, amount: 1 }] });
+      expect(product.prices[0]?.currency).toBe(currency.toUpperCase());
+    }
+    for (const currency of ["XXX", "ZZZ", "EURO", "EU"]) {
+      await rejected({ prices: [{ currency, amount: 1 }] }, ["prices[0].currency"]);
+    }
   });
   it("needs a key", async () => {
     await expectError(await api("/v1/currencies"), 401, "unauthorized");
