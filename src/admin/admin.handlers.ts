@@ -13,13 +13,16 @@ const toOrg = (row: authRepo.OrgRow) => ({
   id: row.id,
   object: "org" as const,
   name: row.name,
+  default_currency: row.defaultCurrency,
   created_at: row.createdAt,
 });
 
 export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => {
+  const input = c.req.valid("json");
   const org = await authRepo.insertOrg(c.var.db, {
     id: resourceId(c, "org"),
-    name: c.req.valid("json").name,
+    name: input.name,
+    defaultCurrency: input.default_currency,
     createdAt: new Date().toISOString(),
   });
   return c.json(toOrg(org), 201, { Location: `/v1/admin/orgs/${org.id}` });
@@ -29,6 +32,17 @@ export const listOrgs: AppRouteHandler<typeof routes.listOrgs> = async (c) => {
   const query = c.req.valid("query");
   const rows = await authRepo.listOrgs(c.var.db, query.limit + 1, query.cursor);
   return c.json(page(rows, query.limit, toOrg), 200);
+};
+
+export const updateOrg: AppRouteHandler<typeof routes.updateOrg> = async (c) => {
+  const { id } = c.req.valid("param");
+  const input = c.req.valid("json");
+  const org = await authRepo.updateOrg(c.var.db, id, {
+    name: input.name,
+    defaultCurrency: input.default_currency,
+  });
+  if (!org) throw new ApiError("not_found", { message: `No org with id '${id}'.` });
+  return c.json(toOrg(org), 200);
 };
 
 function randomKey(prefix: "sk" | "pk"): string {

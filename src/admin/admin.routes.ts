@@ -1,7 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody } from "../middleware/json-body";
 import { errorResponses, IdempotencyHeader, IdParam, idempotencyErrors } from "../shared/schemas";
-import { ApiKey, ApiKeyInput, Org, OrgInput, OrgList, OrgListQuery, RevokedApiKey } from "./admin.schemas";
+import {
+  ApiKey,
+  ApiKeyInput,
+  Org,
+  OrgInput,
+  OrgList,
+  OrgListQuery,
+  OrgPatch,
+  RevokedApiKey,
+} from "./admin.schemas";
 
 const tags = ["Admin"];
 const security = [{ admin: [] }];
@@ -46,6 +55,26 @@ export const listOrgs = createRoute({
   responses: {
     200: { description: "A page of orgs.", content: { "application/json": { schema: OrgList } } },
     ...errorResponses(...adminErrors, "invalid_data"),
+  },
+});
+
+export const updateOrg = createRoute({
+  operationId: "updateOrg",
+  method: "patch",
+  path: "/orgs/{id}",
+  tags,
+  security,
+  summary: "Update an org",
+  description:
+    "Changes the fields sent (`name`, `default_currency`); the others stay. The default currency applies to writes made after it, never to prices already stored.",
+  middleware: [jsonBody()] as const,
+  request: {
+    params: IdParam("Org id", "org_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK"),
+    body: { required: true, content: { "application/json": { schema: OrgPatch } } },
+  },
+  responses: {
+    200: { description: "The org.", content: { "application/json": { schema: Org } } },
+    ...errorResponses(...bodyErrors),
   },
 });
 

@@ -1,17 +1,38 @@
 import { z } from "@hono/zod-openapi";
+import { isCurrency } from "../lib/currencies";
 import { IdCursor, ListMeta, PageLimit, Timestamp, text } from "../shared/schemas";
 
 export const SCOPES = ["product.read", "product.edit", "webhook.manage", "storefront.read"] as const;
 
+const OrgName = text(1, 256, { trim: true }).openapi({ example: "Acme GmbH" });
+
+const DefaultCurrency = z
+  .string()
+  .refine((code) => isCurrency(code.toUpperCase()), {
+    error: (issue) => `Unknown currency '${issue.input}'.`,
+  })
+  .transform((code) => code.toUpperCase())
+  .openapi({
+    example: "EUR",
+    pattern: "^[A-Za-z]{3}$",
+    description:
+      "The currency of prices sent without one (the Wethod dialect's decimal prices): a code of `GET /v1/currencies`, case-insensitive in, upper-case out. EUR when never set.",
+  });
+
 export const OrgInput = z
-  .strictObject({ name: text(1, 256, { trim: true }).openapi({ example: "Acme GmbH" }) })
+  .strictObject({ name: OrgName, default_currency: DefaultCurrency.default("EUR") })
   .openapi("OrgInput");
+
+export const OrgPatch = z
+  .strictObject({ name: OrgName.optional(), default_currency: DefaultCurrency.optional() })
+  .openapi("OrgPatch");
 
 export const Org = z
   .object({
     id: z.string().openapi({ example: "org_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
     object: z.literal("org"),
     name: z.string(),
+    default_currency: z.string().openapi({ example: "EUR" }),
     created_at: Timestamp,
   })
   .openapi("Org");

@@ -19,5 +19,6 @@ export { adminEnabled } from "./admin.middleware";
 export const admin = router
   .openapi(routes.createOrg, handlers.createOrg)
   .openapi(routes.listOrgs, handlers.listOrgs)
+  .openapi(routes.updateOrg, handlers.updateOrg)
   .openapi(routes.createApiKey, handlers.createApiKey)
   .openapi(routes.revokeApiKey, handlers.revokeApiKey);

@@ -60,6 +60,23 @@ export async function insertOrg(db: Database, org: OrgRow): Promise<OrgRow> {
   return existing ?? org;
 }
 
+/** Sets the fields given (undefined: kept); the org as it now is, undefined when there is none. */
+export async function updateOrg(
+  db: Database,
+  id: string,
+  fields: { name?: string; defaultCurrency?: string },
+): Promise<OrgRow | undefined> {
+  const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  if (Object.keys(set).length === 0) return findOrg(db, id);
+  const [row] = await db.update(orgs).set(set).where(eq(orgs.id, id)).returning();
+  return row;
+}
+
+export async function findOrg(db: Database, id: string): Promise<OrgRow | undefined> {
+  const [row] = await db.select().from(orgs).where(eq(orgs.id, id)).limit(1);
+  return row;
+}
+
 /** Orgs newest first (by id: ULIDs), at most `limit`, those older than `before`. */
 export function listOrgs(db: Database, limit: number, before?: string) {
   return db

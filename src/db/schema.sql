@@ -125,7 +125,7 @@ CREATE TABLE `orgs` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
 	`created_at` text NOT NULL
-);
+, `default_currency` text DEFAULT 'EUR' NOT NULL);
 
 -- view product_event_snapshots
 CREATE VIEW `product_event_snapshots` AS

@@ -5,6 +5,8 @@ export const orgs = sqliteTable("orgs", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   createdAt: text("created_at").notNull(),
+  /** The currency of prices sent without one (the Wethod dialect's); set through the admin API. */
+  defaultCurrency: text("default_currency").notNull().default("EUR"),
 });
 
 export const apiKeys = sqliteTable(

@@ -1,0 +1,1 @@
+ALTER TABLE `orgs` ADD `default_currency` text DEFAULT 'EUR' NOT NULL;
