@@ -70,11 +70,12 @@ export const updateOrg = createRoute({
   middleware: [jsonBody()] as const,
   request: {
     params: IdParam("Org id", "org_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK"),
+    headers: IdempotencyHeader,
     body: { required: true, content: { "application/json": { schema: OrgPatch } } },
   },
   responses: {
     200: { description: "The org.", content: { "application/json": { schema: Org } } },
-    ...errorResponses(...bodyErrors),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors),
   },
 });
 
