@@ -120,6 +120,12 @@ CREATE TRIGGER `images_after_update` AFTER UPDATE ON `images` BEGIN
 	WHERE id = NEW.product_id;
 END;
 
+-- table org_product_numbers
+CREATE TABLE `org_product_numbers` (
+	`org_id` text PRIMARY KEY NOT NULL,
+	`last` integer NOT NULL
+);
+
 -- table orgs
 CREATE TABLE `orgs` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -129,7 +135,7 @@ CREATE TABLE `orgs` (
 
 -- view product_event_snapshots
 CREATE VIEW `product_event_snapshots` AS
-	SELECT id, json_object('seq', seq, 'id', id, 'orgId', org_id, 'status', status, 'type', type, 'data', data, 'version', version, 'createdAt', created_at, 'updatedAt', updated_at, 'createdBy', created_by, 'updatedBy', updated_by, 'images', images, 'totalScans', total_scans, 'lastScannedAt', last_scanned_at, 'adjustment', adjustment) AS snapshot FROM `products`;
+	SELECT id, json_object('seq', seq, 'id', id, 'orgId', org_id, 'status', status, 'type', type, 'data', data, 'version', version, 'createdAt', created_at, 'updatedAt', updated_at, 'createdBy', created_by, 'updatedBy', updated_by, 'images', images, 'totalScans', total_scans, 'lastScannedAt', last_scanned_at, 'adjustment', adjustment, 'number', number) AS snapshot FROM `products`;
 
 -- view product_images_json
 CREATE VIEW `product_images_json` AS
@@ -172,13 +178,16 @@ CREATE TABLE `products` (
 	`updated_by` text,
 	`total_scans` integer DEFAULT 0 NOT NULL,
 	`last_scanned_at` text
-, `images` text DEFAULT '[]' NOT NULL, `adjustment` text);
+, `images` text DEFAULT '[]' NOT NULL, `adjustment` text, `number` integer);
 
 -- index products_id_unique
 CREATE UNIQUE INDEX `products_id_unique` ON `products` (`id`);
 
 -- index products_org_id_idx
 CREATE INDEX `products_org_id_idx` ON `products` (`org_id`,`id`);
+
+-- index products_org_number_unique
+CREATE UNIQUE INDEX `products_org_number_unique` ON `products` (`org_id`,`number`);
 
 -- index products_org_status_idx
 CREATE INDEX `products_org_status_idx` ON `products` (`org_id`,`status`,`id`);

@@ -80,15 +80,25 @@ export const products = sqliteTable(
     // The last inventory adjustment, `{version, delta, reason}` (JSON), `version` being the one it
     // made: events keep it in their snapshot and show it when their version is that one (0013).
     adjustment: text("adjustment"),
+    // The product's number in its org: 1, 2, 3, … in the order of creation, never reused (the next
+    // one is org_product_numbers.last + 1). Set by insertProduct; null only in rows older than 0020.
+    number: integer("number"),
   },
   (table) => [
     uniqueIndex("products_id_unique").on(table.id),
+    uniqueIndex("products_org_number_unique").on(table.orgId, table.number),
     index("products_org_id_idx").on(table.orgId, table.id),
     index("products_org_status_idx").on(table.orgId, table.status, table.id),
     index("products_org_type_idx").on(table.orgId, table.type, table.id),
     index("products_org_updated_idx").on(table.orgId, table.updatedAt),
   ],
 );
+
+/** The last product number an org gave (insertProduct takes the next in its batch). */
+export const orgProductNumbers = sqliteTable("org_product_numbers", {
+  orgId: text("org_id").primaryKey(),
+  last: integer("last").notNull(),
+});
 
 /**
  * Exact-match keys of a product (sku, gtin, tag, agent_id), maintained by triggers from

@@ -10,6 +10,7 @@ export const READ_ONLY_FIELDS = [
   "id",
   "object",
   "org_id",
+  "number",
   "images",
   "failed_image_urls",
   "image_errors",
@@ -87,6 +88,11 @@ export const Product = z
     id: z.string().openapi({ example: "prod_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK" }),
     object: z.literal("product"),
     org_id: z.string(),
+    number: z.int().min(1).openapi({
+      example: 42,
+      description:
+        "The product's number in its org: 1, 2, 3, … in the order of creation, never reused. The Wethod dialect's `id`.",
+    }),
     name: z.string(),
     description: z.string().nullable(),
     status: z.enum(STATUSES),

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { batch, causedBy, type Database, lastRow } from "../db/client";
-import { productLookups, products } from "../db/schema";
+import { orgProductNumbers, productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
 import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 import { type ImageRow, insertImage } from "../images/images.repo";
@@ -22,9 +22,19 @@ const isUniqueViolation = (error: unknown, index: "product_lookups" | "products.
 /** Raised by migration 0006's triggers: a related id names no product of the org (any more). */
 const isRelatedMissing = (error: unknown) => causedBy(error, "related_product_missing");
 
+/** The org's next product number, taken in the insert's batch (rolled back with it on a failure). */
+const takeNumber = (db: Database, orgId: string) =>
+  db
+    .insert(orgProductNumbers)
+    .values({ orgId, last: 1 })
+    .onConflictDoUpdate({
+      target: orgProductNumbers.orgId,
+      set: { last: sql`${orgProductNumbers.last} + 1` },
+    });
+
 /**
- * Inserts the product and, in the same batch, its first images (their bytes already in R2), then
- * reads the row back so that it shows them.
+ * Inserts the product with the org's next number and, in the same batch, its first images (their
+ * bytes already in R2), then reads the row back so that it shows them.
  * Fires: products_related_check_insert, products_after_insert, products_event_insert, images_after_insert.
  */
 export async function insertProduct(
@@ -53,18 +63,20 @@ export async function insertProduct(
       updatedAt: values.createdAt,
       createdBy: values.createdBy,
       updatedBy: values.createdBy,
+      number: sql`(SELECT ${orgProductNumbers.last} FROM ${orgProductNumbers} WHERE ${orgProductNumbers.orgId} = ${values.orgId})`,
     })
     .returning();
   const claimed = values.claimId ? [markApplied(db, values.claimId)] : [];
+  const numbered = takeNumber(db, values.orgId);
   try {
     if (newImages.length === 0) {
-      const [row] =
-        claimed.length === 0 ? await insert : ((await batch(db, [insert, ...claimed]))[0] as ProductRow[]);
+      const [row] = (await batch(db, [numbered, insert, ...claimed]))[1] as ProductRow[];
       return { row: row as ProductRow };
     }
     const where = and(eq(products.id, values.id), eq(products.orgId, values.orgId));
     const row = lastRow<ProductRow>(
       await batch(db, [
+        numbered,
         insert,
         ...claimed,
         ...newImages.map((image) => insertImage(db, image, where)),
@@ -92,6 +104,20 @@ export async function findProduct(db: Database, orgId: string, id: string): Prom
     .select()
     .from(products)
     .where(and(eq(products.id, id), eq(products.orgId, orgId)))
+    .limit(1);
+  return row;
+}
+
+/** The org's product with this number (products_org_number_unique): the Wethod dialect's id. */
+export async function findProductByNumber(
+  db: Database,
+  orgId: string,
+  number: number,
+): Promise<ProductRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(and(eq(products.orgId, orgId), eq(products.number, number)))
     .limit(1);
   return row;
 }

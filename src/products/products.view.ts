@@ -84,6 +84,8 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     id: row.id,
     object: "product" as const,
     org_id: row.orgId,
+    // Set by every insert since migration 0020, which numbered the products before it.
+    number: row.number as number,
     name: fields.name,
     description: fields.description,
     status: fields.status,

@@ -333,7 +333,7 @@ describe("admin API", () => {
     const response = await admin("/orgs", { method: "POST", body: { name: "Acme GmbH" } });
     expect(response.status).toBe(201);
     const org = (await response.json()) as Org;
-    expect(Object.keys(org).sort()).toEqual(["created_at", "id", "name", "object"]);
+    expect(Object.keys(org).sort()).toEqual(["created_at", "default_currency", "id", "name", "object"]);
     expect(org.id).toMatch(new RegExp(`^org_${ULID}$`));
     expect(org.object).toBe("org");
     expect(org.name).toBe("Acme GmbH");
@@ -347,7 +347,7 @@ describe("admin API", () => {
     expect(body.data).toContainEqual(org);
     expect(body.data.map((o) => o.id)).toEqual(expect.arrayContaining([a.orgId, b.orgId]));
     for (const entry of body.data)
-      expect(Object.keys(entry).sort()).toEqual(["created_at", "id", "name", "object"]);
+      expect(Object.keys(entry).sort()).toEqual(["created_at", "default_currency", "id", "name", "object"]);
     expect(text).not.toContain(a.key);
     expect(text).not.toMatch(/sk_|pk_|key_hash|keyHash/);
   });

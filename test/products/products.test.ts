@@ -117,10 +117,12 @@ describe("create", () => {
     expect(response.headers.get("ETag")).toBe('"1"');
     expect(product.id).toMatch(ID);
     expect(product.created_at).toMatch(TIMESTAMP);
+    expect(Number.isInteger(product.number) && (product.number as number) >= 1).toBe(true);
     expect(product).toEqual({
       id: product.id,
       object: "product",
       org_id: main.orgId,
+      number: product.number,
       name: "Espresso machine",
       description: "15 bar pump, stainless steel body.",
       status: "inactive",
