@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { admin, adminEnabled } from "./admin";
+import { mountDialects } from "./compat";
 import { currencies } from "./currencies";
 import { API_DESCRIPTION } from "./docs";
 import { docsUi } from "./docs-ui";
@@ -155,6 +156,7 @@ export function createApp() {
   app.route("/v1/admin", admin);
   app.route("/images", images);
   app.route("/s", scans);
+  mountDialects(app);
   app.openapi(health, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openAPIRegistry.register("Error", ErrorBody);

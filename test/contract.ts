@@ -44,7 +44,7 @@ const API_HEADERS = [
 ];
 
 /** Paths the document does not describe (they serve it). */
-const UNDOCUMENTED = [/^\/openapi\.json$/, /^\/docs(\/|$)/];
+const UNDOCUMENTED = [/^(\/compat\/[a-z]+)?\/openapi\.json$/, /^\/docs(\/|$)/];
 
 /** A copy of the document whose object schemas admit only the properties they name. */
 function closed(document: Document): Document {

@@ -29,3 +29,13 @@ export const products = router
   .openapi(imageRoutes.addImages, imageHandlers.add)
   .openapi(imageRoutes.updateImage, imageHandlers.update)
   .openapi(imageRoutes.deleteImage, imageHandlers.remove);
+
+export { ProductInput } from "./products.input";
+// What other features (the seed dialects in src/compat) use of products: the one write path, the
+// reads and the API's representation.
+export { decodeCursor, encodeCursor, listProducts } from "./products.listing";
+export { findProduct, findProductByNumber } from "./products.repo";
+export type { ProductRow } from "./products.stored";
+export { writableFields } from "./products.stored";
+export { toProduct } from "./products.view";
+export * as productWrites from "./products.write";

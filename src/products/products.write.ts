@@ -18,8 +18,14 @@ import { type ProductRow, storedImages, writableFields } from "./products.stored
 /** A write's product as it now is, and what its image URLs reported. */
 export type Written = { row: ProductRow; report: ImageReport };
 
-/** A PUT's input, or a PATCH's JSON merge patch (applied to the product as it is). */
-export type Change = { replace: ProductInput } | { mergePatch: unknown };
+/**
+ * A PUT's input, a PATCH's JSON merge patch (applied to the product as it is), or an edit: the
+ * writable fields made from the current ones (a dialect's update, its fields over the others).
+ */
+export type Change =
+  | { replace: ProductInput }
+  | { mergePatch: unknown }
+  | { edit: (current: Record<string, unknown>) => Record<string, unknown> };
 
 /**
  * One try of a write on the product as read: the row it wrote (or the product as it is, when there
@@ -92,7 +98,10 @@ export async function createProduct(deps: WriteDeps, id: string, input: ProductI
 /** The input a change makes of the current product; a merge patch is validated as a whole input. */
 function inputOf(change: Change, current: ProductRow): ProductInput {
   if ("replace" in change) return change.replace;
-  const parsed = ProductInput.safeParse(mergePatch(writableFields(current), change.mergePatch));
+  const fields = writableFields(current);
+  const parsed = ProductInput.safeParse(
+    "edit" in change ? change.edit(fields) : mergePatch(fields, change.mergePatch),
+  );
   if (!parsed.success) throw invalidData(issuesToFailures(parsed.error.issues));
   return parsed.data;
 }

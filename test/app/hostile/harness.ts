@@ -161,15 +161,12 @@ export async function runAll(reqs: Req[], concurrency = CONCURRENCY) {
 
 function trackProducts(req: Req, result: Result) {
   const id = (result.json as { id?: unknown } | undefined)?.id;
-  if (
-    req.method === "POST" &&
-    /^\/v1\/products(\?|$)/.test(req.path) &&
-    result.status === 201 &&
-    typeof id === "string"
-  ) {
-    state.createdProducts.add(id);
-  }
-  const deleted = /^\/v1\/products\/[^/?]+(\?|$)/.test(req.path);
+  // /v1 creates answer 201; Trata's dialect answers its creates 200, as Trata documents.
+  const created =
+    (/^\/v1\/products(\?|$)/.test(req.path) && result.status === 201) ||
+    (/^\/compat\/trata\/v1\/products(\?|$)/.test(req.path) && result.status === 200);
+  if (req.method === "POST" && created && typeof id === "string") state.createdProducts.add(id);
+  const deleted = /^(\/compat\/trata)?\/v1\/products\/[^/?]+(\?|$)/.test(req.path);
   if (req.method === "DELETE" && deleted && is2xx(result) && typeof id === "string")
     state.deletedProducts.add(id);
 }

@@ -144,7 +144,9 @@ export function confusionBodies(): Req[] {
         const body = isPatch
           ? setAt({}, path, confusion.value)
           : setAt(op.body?.() ?? {}, path, confusion.value);
-        const mustFail = mustRefuse(valid, path, confusion);
+        const stringAllowed =
+          confusion.kind === "string" && path.length === 1 && op.alsoString?.includes(String(path[0]));
+        const mustFail = mustRefuse(valid, path, confusion) && !stringAllowed;
         reqs.push(
           request(op, `confusion_${confusion.label}`, {
             path: isPatch ? productPath(state.fx.patchField) : op.path(),

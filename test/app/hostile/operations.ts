@@ -31,6 +31,8 @@ export type Op = {
   victim?: () => Promise<string>;
   ifMatch?: boolean;
   idempotency?: boolean;
+  /** Top-level fields that also take one string for their list or object (Trata's `tags`). */
+  alsoString?: string[];
   /**
    * The naughty pass: each string in every string field of the body at once ("all"), or in its
    * free-text fields with their rules as the oracle ("text"), or 10 strings at a time in a list ("list").
@@ -46,6 +48,21 @@ export type Op = {
 };
 
 export const productPath = (id: string) => `/v1/products/${id}`;
+/** A valid body of the Trata dialect (every string field filled, for the naughty pass). */
+const trataBody = (): Json => ({
+  active: true,
+  defaultPrice: 123,
+  currency: "AED",
+  description: "High-quality gardening tools",
+  name: "Garden Tool Set",
+  shippable: false,
+  features: ["ergonomic handles"],
+  scheduleAppointment: false,
+  props: "stainless steel",
+  tags: "gardening",
+  status: "active",
+  agentIds: ["agent_7"],
+});
 const JSON_ONLY = ["application/json"];
 const encode = (segment: string) => encodeURIComponent(segment);
 /** The fixtures (the object is filled in by beforeAll, never replaced). */
@@ -99,6 +116,35 @@ export const OPS: Op[] = [
     path: () => productPath(fx.anchor),
     paramPaths: (s) => [productPath(encode(s))],
     victim: async () => productPath(await newProduct()),
+    ifMatch: true,
+  },
+  {
+    id: "POST /compat/trata/v1/products",
+    method: "POST",
+    path: () => "/compat/trata/v1/products",
+    body: trataBody,
+    alsoString: ["tags", "agentIds", "props"],
+    mediaTypes: JSON_ONLY,
+    idempotency: true,
+    naughty: "all",
+  },
+  {
+    id: "PUT /compat/trata/v1/products/{product_id}",
+    method: "PUT",
+    path: () => `/compat/trata${productPath(fx.put)}`,
+    paramPaths: (s) => [`/compat/trata${productPath(encode(s))}`],
+    body: trataBody,
+    alsoString: ["tags", "agentIds", "props"],
+    mediaTypes: JSON_ONLY,
+    ifMatch: true,
+    naughty: "all",
+  },
+  {
+    id: "DELETE /compat/trata/v1/products/{product_id}",
+    method: "DELETE",
+    path: () => `/compat/trata${productPath(fx.anchor)}`,
+    paramPaths: (s) => [`/compat/trata${productPath(encode(s))}`],
+    victim: async () => `/compat/trata${productPath(await newProduct())}`,
     ifMatch: true,
   },
   {

@@ -1,6 +1,7 @@
 // All the cases of the sweep, in their order, and SWEEP, the order they run in.
 import type { Case } from "../generators";
 import { ADMIN_PUBLIC_CASES } from "./admin-public";
+import { COMPAT_CASES } from "./compat";
 import { PRODUCT_PART_CASES } from "./product-parts";
 import { PRODUCT_CASES } from "./products";
 import { STOREFRONT_CASES } from "./storefront";
@@ -13,6 +14,7 @@ export const CASES: Case[] = [
   ...STOREFRONT_CASES,
   ...WEBHOOK_EVENT_CASES,
   ...ADMIN_PUBLIC_CASES,
+  ...COMPAT_CASES,
 ];
 
 /**

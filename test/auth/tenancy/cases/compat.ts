@@ -1,0 +1,76 @@
+// The seed dialects (/compat/{vendor}): the same keys, orgs and ids as /v1, so B's products are
+// as unknown to A there as in /v1.
+import { expect } from "vitest";
+import { type Case, created, orgOf, pk, same, sk } from "../generators";
+import { state } from "../model";
+
+const TRATA = "/compat/trata/v1/products";
+const trataBody = {
+  active: true,
+  defaultPrice: 123,
+  currency: "AED",
+  description: "Probe",
+  name: "Probe",
+  status: "active",
+};
+
+export const COMPAT_CASES: Case[] = [
+  same(
+    "POST /compat/trata/v1/products",
+    "Org-Id of B",
+    (n) => sk("POST", TRATA, { headers: orgOf(n), body: trataBody }),
+    [403],
+  ),
+  same(
+    "POST /compat/trata/v1/products",
+    "publishable key",
+    () => pk("POST", TRATA, { body: trataBody }),
+    [403],
+  ),
+  created(
+    "POST /compat/trata/v1/products",
+    "B's org id in the body: A's own product",
+    (n) => sk("POST", TRATA, { body: { ...trataBody, orgId: n.org } }),
+    (body) => expect(body.orgId).toBe(state.A.org),
+    (body) => `/v1/products/${String(body.id)}`,
+    200,
+  ),
+  same("GET /compat/trata/v1/products", "Org-Id of B", (n) => sk("GET", TRATA, { headers: orgOf(n) }), [403]),
+  same("GET /compat/trata/v1/products", "A's own list", () => sk("GET", TRATA), [200]),
+  same(
+    "GET /compat/trata/v1/products/{product_id}",
+    "B's product",
+    (n) => sk("GET", `${TRATA}/${n.p1}`),
+    [404],
+  ),
+  same(
+    "GET /compat/trata/v1/products/{product_id}",
+    "publishable key",
+    (n) => pk("GET", `${TRATA}/${n.p1}`),
+    [403],
+  ),
+  same(
+    "PUT /compat/trata/v1/products/{product_id}",
+    "B's product",
+    (n) => sk("PUT", `${TRATA}/${n.p1}`, { body: { ...trataBody, name: "Hijacked" } }),
+    [404],
+  ),
+  same(
+    "PUT /compat/trata/v1/products/{product_id}",
+    "B's product, If-Match *",
+    (n) => sk("PUT", `${TRATA}/${n.p1}`, { headers: { "If-Match": "*" }, body: trataBody }),
+    [404],
+  ),
+  same(
+    "DELETE /compat/trata/v1/products/{product_id}",
+    "B's product",
+    (n) => sk("DELETE", `${TRATA}/${n.p1}`),
+    [404],
+  ),
+  same(
+    "DELETE /compat/trata/v1/products/{product_id}",
+    "Org-Id of B on A's product",
+    (n) => sk("DELETE", `${TRATA}/${state.A.product}`, { headers: orgOf(n) }),
+    [403],
+  ),
+];
