@@ -70,3 +70,28 @@ export function randomToken(bytes = 24): string {
     .replaceAll("/", "B")
     .replaceAll("=", "");
 }
+
+/**
+ * A ULID's 128 bits as a UUID (8-4-4-4-12 lower-case hex), for dialects whose ids are UUIDs;
+ * undefined for text that is not a ULID. A ULID's 26 Crockford characters carry 130 bits, the
+ * first character at most 7, so every ULID has one UUID and every UUID one ULID (uuidToUlid).
+ */
+export function ulidToUuid(ulid: string): string | undefined {
+  if (!/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(ulid)) return undefined;
+  let value = 0n;
+  for (const char of ulid) value = value * 32n + BigInt(CROCKFORD.indexOf(char));
+  const hex = value.toString(16).padStart(32, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The ULID of a UUID (any case, with its hyphens); undefined for text that is not a UUID. */
+export function uuidToUlid(uuid: string): string | undefined {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) return undefined;
+  let value = BigInt(`0x${uuid.replaceAll("-", "")}`);
+  let out = "";
+  for (let i = 0; i < 26; i++) {
+    out = CROCKFORD.charAt(Number(value % 32n)) + out;
+    value /= 32n;
+  }
+  return out;
+}
