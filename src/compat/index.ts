@@ -1,6 +1,7 @@
 import type { createRouter } from "../shared/router";
 import { dialectDocument } from "./dialect";
 import { trata } from "./trata";
+import { wethod } from "./wethod";
 
 // The seed APIs, spoken as their vendors document them: each under /compat/{vendor}, followed by
 // the vendor's own path, with its own OpenAPI document (docs/compat.md).
@@ -13,6 +14,15 @@ const DIALECTS = [
       title: "Trata products (compat)",
       description:
         "Trata's product API served by the Products API: change only the base URL. Mapping: docs/compat.md.",
+    },
+  },
+  {
+    base: "/compat/wethod",
+    router: wethod,
+    info: {
+      title: "Wethod products (compat)",
+      description:
+        "Wethod's product API served by the Products API: change only the base URL. Mapping: docs/compat.md.",
     },
   },
 ];

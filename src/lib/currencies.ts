@@ -48,3 +48,24 @@ export function amountFromMarkup(costAmount: number, markupPercent: number): num
   const rounded = (magnitude * 2n + denominator) / (denominator * 2n);
   return Number(negative ? -rounded : rounded);
 }
+
+/** The currency's minor-unit digits; undefined for a code of no currency. */
+export const exponentOf = (code: string): number | undefined => EXPONENTS[code.toUpperCase()];
+
+/**
+ * A decimal amount in major units (120.6 EUR) as an integer count of the minor unit (12060),
+ * exactly, from the number's decimal digits: undefined when it has more decimals than the
+ * currency's exponent allows (120.605 EUR), or is not a finite number.
+ */
+export function toMinorUnits(major: number, exponent: number): number | undefined {
+  const parts = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(major));
+  if (!parts) return undefined;
+  const [, sign, whole, fraction = "", shift = "0"] = parts;
+  const decimals = fraction.length - Number(shift);
+  if (decimals > exponent) return undefined;
+  const minor = BigInt(`${sign}${whole}${fraction}`) * 10n ** BigInt(exponent - decimals);
+  return Number(minor);
+}
+
+/** An integer count of the minor unit as the decimal it is in major units (12060 → 120.6). */
+export const toMajorUnits = (minor: number, exponent: number): number => minor / 10 ** exponent;

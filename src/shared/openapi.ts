@@ -116,6 +116,7 @@ const TAGS: Record<string, string> = {
   "Webhook endpoints": "URLs that receive the events, signed as Standard Webhooks.",
   Admin: "Operators: orgs and api keys, with the ADMIN_TOKEN.",
   Operations: "Liveness of the Worker.",
+  "Wethod dialect": "Wethod's product API, as Wethod documents it, over the same products (docs/compat.md).",
   "Trata dialect": "Trata's product API, as Trata documents it, over the same products (docs/compat.md).",
 };
 

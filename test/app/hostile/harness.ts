@@ -165,6 +165,13 @@ function trackProducts(req: Req, result: Result) {
   const created =
     (/^\/v1\/products(\?|$)/.test(req.path) && result.status === 201) ||
     (/^\/compat\/trata\/v1\/products(\?|$)/.test(req.path) && result.status === 200);
+  // Wethod's create answers its number as the id: the product's own id is not in the answer.
+  if (
+    req.method === "POST" &&
+    /^\/compat\/wethod\/api\/products(\?|$)/.test(req.path) &&
+    result.status === 201
+  )
+    state.wethodNumbers.add(Number(id));
   if (req.method === "POST" && created && typeof id === "string") state.createdProducts.add(id);
   const deleted = /^(\/compat\/trata)?\/v1\/products\/[^/?]+(\?|$)/.test(req.path);
   if (req.method === "DELETE" && deleted && is2xx(result) && typeof id === "string")

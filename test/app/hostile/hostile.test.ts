@@ -207,11 +207,14 @@ describe("hostile input against every write operation", () => {
 
   it("holds exactly the products the 201s created, minus those a 2xx DELETE removed", async () => {
     const { createdProducts, deletedProducts } = state;
-    const { results } = await env.DB.prepare("SELECT id FROM products WHERE org_id = ?")
+    const { results } = await env.DB.prepare("SELECT id, number FROM products WHERE org_id = ?")
       .bind(state.orgId)
-      .all<{ id: string }>();
+      .all<{ id: string; number: number }>();
     stats.rowsChecked = results.length;
-    const expected = [...createdProducts].filter((id) => !deletedProducts.has(id)).sort();
+    const byWethod = results.filter((row) => state.wethodNumbers.has(row.number)).map((row) => row.id);
+    expect(byWethod.length).toBe(state.wethodNumbers.size);
+    const made = new Set([...createdProducts, ...byWethod]);
+    const expected = [...made].filter((id) => !deletedProducts.has(id)).sort();
     expect(deletedProducts.size).toBeGreaterThan(0);
     expect(results.map((row) => row.id).sort()).toEqual(expected);
   });

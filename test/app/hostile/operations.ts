@@ -129,6 +129,23 @@ export const OPS: Op[] = [
     naughty: "all",
   },
   {
+    id: "POST /compat/wethod/api/products",
+    method: "POST",
+    path: () => "/compat/wethod/api/products",
+    body: () => ({
+      name: "Premium Software License",
+      description: "Annual license",
+      available_from: "2024-01-01",
+      available_to: "2024-12-31",
+      external_cost: 100.5,
+      markup: 20,
+      price: 120.6,
+    }),
+    mediaTypes: JSON_ONLY,
+    idempotency: true,
+    naughty: "all",
+  },
+  {
     id: "PUT /compat/trata/v1/products/{product_id}",
     method: "PUT",
     path: () => `/compat/trata${productPath(fx.put)}`,

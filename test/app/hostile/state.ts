@@ -74,6 +74,8 @@ function createState() {
     /** The products the API said it created (a 201 to POST /v1/products) and deleted (a 2xx DELETE). */
     createdProducts: new Set<string>(),
     deletedProducts: new Set<string>(),
+    /** The products Wethod's create made, by the number it answers as their id. */
+    wethodNumbers: new Set<number>(),
     /** The strings whose product the round-trip test reads back. */
     roundTrips: [] as { id: string; text: string }[],
   };

@@ -14,7 +14,28 @@ const trataBody = {
   status: "active",
 };
 
+const WETHOD = "/compat/wethod/api/products";
+
 export const COMPAT_CASES: Case[] = [
+  same(
+    "POST /compat/wethod/api/products",
+    "Org-Id of B",
+    (n) => sk("POST", WETHOD, { headers: orgOf(n), body: { name: "Probe" } }),
+    [403],
+  ),
+  same(
+    "POST /compat/wethod/api/products",
+    "publishable key",
+    () => pk("POST", WETHOD, { body: { name: "Probe" } }),
+    [403],
+  ),
+  same(
+    "GET /compat/wethod/api/products/{id}",
+    "Org-Id of B",
+    (n) => sk("GET", `${WETHOD}/1`, { headers: orgOf(n) }),
+    [403],
+  ),
+  same("GET /compat/wethod/api/products/{id}", "publishable key", () => pk("GET", `${WETHOD}/1`), [403]),
   same(
     "POST /compat/trata/v1/products",
     "Org-Id of B",
