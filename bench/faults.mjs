@@ -43,6 +43,51 @@ import { startImageOrigin } from "./lib/image-origin.mjs";
 import { Pacer, requestJson } from "./lib/load.mjs";
 import { table } from "./lib/report.mjs";
 
+/**
+ * @import { AddressInfo } from "node:net"
+ * @import { ApiError, ApiEvent, ApiEventPage, ApiKeyCreated, ApiOrg, ApiProduct, ApiProductPage, LocalWorker } from "../scripts/local.mjs"
+ * @import { Answer } from "./lib/load.mjs"
+ */
+/** @typedef {{ key: string, pacer: Pacer }} Key an api key, paced under its rate limit */
+/** @typedef {Answer & { started: number, ended: number }} Sent one send: its answer (`error` a string) and when */
+/** @typedef {Sent & { phase: "burst" | "restart" }} Attempt */
+/** @typedef {Attempt & { body: ApiProduct | undefined }} Acknowledged a 2xx attempt: the product written */
+/**
+ * One of the burst's requests (planBurst): a create (`body` its product), a PATCH of seed product
+ * `target` setting props[`mark`] = `n`, or an adjustment of `target` by `delta` with `reason`.
+ * @typedef {object} BurstRequest
+ * @property {number} n
+ * @property {keyof typeof MIX} kind
+ * @property {boolean} keyed
+ * @property {Key} key
+ * @property {Attempt[]} attempts every send, in order
+ * @property {string} [idempotencyKey]
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, unknown>} body
+ * @property {string} [target]
+ * @property {string} [mark]
+ * @property {number} [delta]
+ * @property {string} [reason]
+ */
+/** @typedef {"a" | "b" | "c" | "d" | "e" | "f"} Invariant */
+/**
+ * @typedef {object} RoundResult
+ * @property {number} round
+ * @property {Record<Invariant, string[]>} violations
+ * @property {number} requests
+ * @property {number} inFlight
+ * @property {number} refused
+ * @property {number} ok
+ * @property {number} other
+ * @property {number} retried
+ * @property {number} events
+ * @property {number} delivered
+ * @property {number} images
+ * @property {number} products
+ * @property {number} seconds
+ */
+
 const { values: options } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
@@ -69,8 +114,11 @@ const CRON_EVERY_MINUTE = "* * * * *";
 const CRON_INTERVAL_MS = 15_000;
 const ADMIN_TOKEN = `faults-${randomBytes(16).toString("hex")}`;
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** @param {string} line */
 const progress = (line) => process.stderr.write(`faults: ${line}\n`);
+/** @param {number} status */
 const is2xx = (status) => status >= 200 && status < 300;
 
 // ---------------------------------------------------------------------------------------------
@@ -79,10 +127,16 @@ const is2xx = (status) => status >= 200 && status < 300;
 const root = mkdtempSync(join(tmpdir(), "products-api-faults-"));
 const persistTo = join(root, "state");
 const logPath = join(root, "wrangler.log");
+/** @type {LocalWorker | undefined} */
 let worker;
+/** @typedef {Awaited<ReturnType<typeof startImageOrigin>>} ImageOrigin */
+/** @type {ImageOrigin | undefined} started before the first round */
 let imageOrigin;
 
-/** Every webhook delivery: webhook-id → the paths (one per endpoint) it arrived at. */
+/**
+ * Every webhook delivery: webhook-id → the paths (one per endpoint) it arrived at.
+ * @type {Map<string | string[], Set<string | undefined>>}
+ */
 const deliveries = new Map();
 const receiver = createServer((request, response) => {
   const id = request.headers["webhook-id"];
@@ -104,10 +158,12 @@ async function cleanup() {
   await worker?.stop();
   worker = undefined;
   await imageOrigin?.stop();
-  await new Promise((resolve) => {
-    receiver.close(() => resolve());
-    receiver.closeAllConnections();
-  });
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve) => {
+      receiver.close(() => resolve());
+      receiver.closeAllConnections();
+    })
+  );
   rmSync(root, { recursive: true, force: true });
 }
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -117,13 +173,20 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+/**
+ * @param {number} port
+ * @param {string} receiverHost
+ */
 async function start(port, receiverHost) {
   const log = openSync(logPath, "a");
   try {
     worker = await startWorker({
       port,
       persistTo,
-      vars: { ADMIN_TOKEN, IMAGE_FETCH_ALLOWED_HOSTS: `${imageOrigin.host},${receiverHost}` },
+      vars: {
+        ADMIN_TOKEN,
+        IMAGE_FETCH_ALLOWED_HOSTS: `${/** @type {ImageOrigin} */ (imageOrigin).host},${receiverHost}`,
+      },
       stdio: ["ignore", log, log],
       args: [
         "--inspector-port",
@@ -139,14 +202,17 @@ async function start(port, receiverHost) {
   return worker.base;
 }
 
-/** The processes of a process group: [{pid, command}] (from ps). */
+/**
+ * The processes of a process group: [{pid, command}] (from ps).
+ * @param {number | undefined} pgid
+ */
 function processGroup(pgid) {
   const listed = spawnSync("ps", ["-e", "-o", "pid=,pgid=,comm="], { encoding: "utf8" });
   return listed.stdout
     .split("\n")
     .map((line) => line.trim().split(/\s+/))
     .filter(([, group]) => Number(group) === pgid)
-    .map(([pid, , command]) => ({ pid: Number(pid), command }));
+    .map(([pid, , command]) => ({ pid: Number(pid), command: /** @type {string} */ (command) }));
 }
 
 function wranglerErrors() {
@@ -163,21 +229,42 @@ function wranglerErrors() {
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
+/** @type {string | undefined} wrangler dev's origin, once started */
 let base;
+/**
+ * @param {string} key
+ * @returns {Key}
+ */
 const newKey = (key) => ({ key, pacer: new Pacer(0, 90, 10_000) });
 
-/** One request with an api key (paced under its rate limit); never throws: a failure is `error`. */
+/**
+ * One request with an api key (paced under its rate limit); never throws: a failure is `error`.
+ * @param {Key} key
+ * @param {string} method
+ * @param {string} path
+ * @param {{ body?: unknown, headers?: Record<string, string> }} [options]
+ * @returns {Promise<Sent>}
+ */
 async function send(key, method, path, { body, headers = {} } = {}) {
   await key.pacer.take(true);
   const started = Date.now();
   const answer = await requestJson(`${base}${path}`, key.key, method, { body, headers });
-  if (answer.status === 0) answer.error = String(answer.error?.cause?.code ?? answer.error);
+  if (answer.status === 0)
+    answer.error = String(
+      /** @type {{ cause?: { code?: string } } | undefined} */ (answer.error)?.cause?.code ?? answer.error,
+    );
   return { ...answer, started, ended: Date.now() };
 }
 
-/** Every item of a list endpoint, page by page (limit 100). */
+/**
+ * Every item of a list endpoint (products or events), page by page (limit 100).
+ * @param {Key} key
+ * @param {string} path
+ */
 async function listAll(key, path) {
+  /** @type {(ApiProduct | ApiEvent)[]} */
   const items = [];
+  /** @type {string | null | undefined} */
   let cursor;
   do {
     const page = await send(
@@ -186,14 +273,19 @@ async function listAll(key, path) {
       `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
     );
     if (page.status !== 200) throw new Error(`GET ${path}: ${page.status} ${page.text ?? page.error}`);
-    items.push(...page.body.data);
-    cursor = page.body.has_more ? page.body.next_cursor : undefined;
+    const body = /** @type {ApiProductPage | ApiEventPage} */ (page.body);
+    items.push(...body.data);
+    cursor = body.has_more ? body.next_cursor : undefined;
   } while (cursor);
   return items;
 }
 
+/**
+ * @param {string} path
+ * @param {object} body
+ */
 async function admin(path, body) {
-  const answer = await call(base, path, { token: ADMIN_TOKEN, body });
+  const answer = await call(/** @type {string} */ (base), path, { token: ADMIN_TOKEN, body });
   if (answer.status !== 201) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
@@ -220,18 +312,35 @@ async function triggerCron() {
 /**
  * The burst's requests: { kind, keyed, key, method, path, body, idempotencyKey?, target?, mark?,
  * delta?, reason?, attempts: [{ phase, ...answer }] }.
+ * @param {number} round
+ * @param {Key[]} writers
+ * @param {string[]} seeds product ids
+ * @param {string[]} imageUrls the origin's 4
+ * @returns {BurstRequest[]}
  */
 function planBurst(round, writers, seeds, imageUrls) {
   const random = prng(1000 + round);
-  const kinds = Object.entries(MIX).flatMap(([kind, count]) => Array(count).fill(kind));
+  const kinds = /** @type {BurstRequest["kind"][]} */ (
+    Object.entries(MIX).flatMap(([kind, count]) => Array(count).fill(kind))
+  );
   for (let index = kinds.length - 1; index > 0; index--) {
     const other = Math.floor(random() * (index + 1));
-    [kinds[index], kinds[other]] = [kinds[other], kinds[index]];
+    [kinds[index], kinds[other]] = /** @type {[BurstRequest["kind"], BurstRequest["kind"]]} */ ([
+      kinds[other],
+      kinds[index],
+    ]);
   }
   return kinds.map((kind, n) => {
-    const key = writers[n % writers.length];
+    const key = /** @type {Key} */ (writers[n % writers.length]);
     const keyed = kind.endsWith("-keyed");
-    const request = { n, kind, keyed, key, attempts: [] };
+    // method, path and body follow
+    const request = /** @type {BurstRequest} */ ({
+      n,
+      kind,
+      keyed,
+      key,
+      attempts: /** @type {Attempt[]} */ ([]),
+    });
     if (keyed) request.idempotencyKey = `faults-${round}-${n}-${randomBytes(6).toString("hex")}`;
     if (kind.startsWith("create")) {
       request.method = "POST";
@@ -243,7 +352,7 @@ function planBurst(round, writers, seeds, imageUrls) {
       };
       if (n % 3 === 0) request.body.image_urls = [imageUrls[n % 4], imageUrls[(n + 1) % 4]];
     } else {
-      const target = seeds[Math.floor(random() * seeds.length)];
+      const target = /** @type {string} */ (seeds[Math.floor(random() * seeds.length)]);
       request.target = target;
       request.path = `/v1/products/${target}`;
       if (kind.startsWith("patch")) {
@@ -262,42 +371,73 @@ function planBurst(round, writers, seeds, imageUrls) {
   });
 }
 
+/**
+ * @param {BurstRequest} request
+ * @param {Attempt["phase"]} phase
+ */
 async function attempt(request, phase) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (request.method === "PATCH") headers["Content-Type"] = "application/merge-patch+json";
-  if (request.keyed) headers["Idempotency-Key"] = request.idempotencyKey;
+  if (request.keyed) headers["Idempotency-Key"] = /** @type {string} */ (request.idempotencyKey);
   const answer = await send(request.key, request.method, request.path, { body: request.body, headers });
   request.attempts.push({ phase, ...answer });
   return answer;
 }
 
-/** A keyed retry after the restart: a 409 idempotency_key_in_use is sent again after its Retry-After. */
+/**
+ * A keyed retry after the restart: a 409 idempotency_key_in_use is sent again after its Retry-After.
+ * @param {BurstRequest} request
+ */
 async function retryAfterRestart(request) {
   for (let tries = 1; ; tries++) {
     const answer = await attempt(request, "restart");
-    if (answer.status === 409 && answer.body?.key === "idempotency_key_in_use" && tries < IN_USE_TRIES) {
-      await sleep(Math.max(1, Number(answer.headers.get("retry-after") ?? 1)) * 1000);
+    if (
+      answer.status === 409 &&
+      /** @type {ApiError | undefined} */ (answer.body)?.key === "idempotency_key_in_use" &&
+      tries < IN_USE_TRIES
+    ) {
+      await sleep(
+        Math.max(1, Number(/** @type {Headers} */ (answer.headers).get("retry-after") ?? 1)) * 1000,
+      );
       continue;
     }
     return;
   }
 }
 
-const ok = (request) => request.attempts.filter((item) => is2xx(item.status));
+/**
+ * A request's 2xx attempts: each answered with the product it wrote.
+ * @param {BurstRequest} request
+ */
+const ok = (request) => /** @type {Acknowledged[]} */ (request.attempts.filter((item) => is2xx(item.status)));
 
+/**
+ * @param {number} round
+ * @returns {Promise<RoundResult>}
+ */
 async function runRound(round) {
-  const result = { round, violations: { a: [], b: [], c: [], d: [], e: [], f: [] } };
+  // the counts follow
+  const result = /** @type {RoundResult} */ ({
+    round,
+    violations: /** @type {RoundResult["violations"]} */ ({ a: [], b: [], c: [], d: [], e: [], f: [] }),
+  });
+  /**
+   * @param {Invariant} invariant
+   * @param {string} detail
+   */
   const note = (invariant, detail) => result.violations[invariant].push(detail);
   const roundStart = Date.now();
   const port = await freePort();
-  const receiverHost = `127.0.0.1:${receiver.address().port}`;
+  const receiverHost = `127.0.0.1:${/** @type {AddressInfo} */ (receiver.address()).port}`;
 
   progress(`round ${round}: starting wrangler dev on port ${port}`);
   base = await start(port, receiverHost);
-  const org = await admin("/v1/admin/orgs", { name: `Fault drill ${round}` });
+  const org = /** @type {ApiOrg} */ (await admin("/v1/admin/orgs", { name: `Fault drill ${round}` }));
+  /** @param {string} name */
   const makeKey = async (name) =>
     newKey(
-      (
+      /** @type {ApiKeyCreated} */ (
         await admin("/v1/admin/api_keys", {
           name,
           org_ids: [org.id],
@@ -307,6 +447,7 @@ async function runRound(round) {
       ).key,
     );
   const auditor = await makeKey("auditor");
+  /** @type {Key[]} */
   const writers = [];
   for (let index = 0; index < WRITER_KEYS; index++) writers.push(await makeKey(`writer ${index}`));
   const hookPath = `/hook/${org.id}`;
@@ -314,23 +455,29 @@ async function runRound(round) {
     body: { url: `http://${receiverHost}${hookPath}`, events: ["*"] },
   });
   if (endpoint.status !== 201) throw new Error(`webhook endpoint: ${endpoint.status} ${endpoint.text}`);
+  /** @type {string[]} */
   const seeds = [];
   await Promise.all(
     Array.from({ length: SEEDS }, async (_, index) => {
-      const created = await send(writers[index % writers.length], "POST", "/v1/products", {
-        body: {
-          name: `Fault drill seed ${round}-${index}`,
-          inventory: { tracking: "product", quantity: INITIAL_QUANTITY },
+      const created = await send(
+        /** @type {Key} */ (writers[index % writers.length]),
+        "POST",
+        "/v1/products",
+        {
+          body: {
+            name: `Fault drill seed ${round}-${index}`,
+            inventory: { tracking: "product", quantity: INITIAL_QUANTITY },
+          },
         },
-      });
+      );
       if (created.status !== 201) throw new Error(`seed product: ${created.status} ${created.text}`);
-      seeds.push(created.body.id);
+      seeds.push(/** @type {ApiProduct} */ (created.body).id);
     }),
   );
 
   // The burst, and the kill in the middle of it.
-  const requests = planBurst(round, writers, seeds, imageOrigin.urls);
-  const group = processGroup(worker.child.pid);
+  const requests = planBurst(round, writers, seeds, /** @type {ImageOrigin} */ (imageOrigin).urls);
+  const group = processGroup(/** @type {LocalWorker} */ (worker).child.pid);
   if (!group.some((item) => item.command.startsWith("workerd")))
     throw new Error(`no workerd in wrangler dev's process group: ${JSON.stringify(group)}`);
   progress(
@@ -338,10 +485,11 @@ async function runRound(round) {
       group.map((item) => `${item.command} ${item.pid}`).join(", "),
   );
   const burstStart = Date.now();
+  /** @type {number | undefined} set by the kill, which the burst awaits */
   let killedAt;
   const killing = sleep(KILL_AT_MS).then(async () => {
     killedAt = Date.now();
-    await worker.kill();
+    await /** @type {LocalWorker} */ (worker).kill();
   });
   await Promise.all(
     requests.map(async (request, index) => {
@@ -351,18 +499,26 @@ async function runRound(round) {
     }),
   );
   await killing;
-  for (let waited = 0; processGroup(worker.child.pid).length > 0; waited += 100) {
+  for (
+    let waited = 0;
+    processGroup(/** @type {LocalWorker} */ (worker).child.pid).length > 0;
+    waited += 100
+  ) {
     if (waited > 5000) throw new Error("processes of wrangler dev's group outlived SIGKILL");
     await sleep(100);
   }
   const burstSends = requests.flatMap((request) => request.attempts);
   result.requests = burstSends.length;
-  result.inFlight = burstSends.filter((item) => item.status === 0 && item.started < killedAt).length;
-  result.refused = burstSends.filter((item) => item.status === 0 && item.started >= killedAt).length;
+  result.inFlight = burstSends.filter(
+    (item) => item.status === 0 && item.started < /** @type {number} */ (killedAt),
+  ).length;
+  result.refused = burstSends.filter(
+    (item) => item.status === 0 && item.started >= /** @type {number} */ (killedAt),
+  ).length;
   result.ok = burstSends.filter((item) => is2xx(item.status)).length;
   result.other = burstSends.filter((item) => item.status !== 0 && !is2xx(item.status)).length;
   progress(
-    `round ${round}: killed ${killedAt - burstStart} ms into the burst: ${result.ok} 2xx, ${result.other} other answers, ` +
+    `round ${round}: killed ${/** @type {number} */ (killedAt) - burstStart} ms into the burst: ${result.ok} 2xx, ${result.other} other answers, ` +
       `${result.inFlight} killed in flight, ${result.refused} refused`,
   );
 
@@ -381,9 +537,9 @@ async function runRound(round) {
   await Promise.all(acknowledged.map((request) => retryAfterRestart(request)));
   progress(
     `round ${round}: ${acknowledged.length} acknowledged keyed requests sent again; the other ${unanswered.length} ` +
-      `once the claim locks have run out (${Math.max(0, Math.round((killedAt + CLAIM_LOCK_MS + 2000 - Date.now()) / 1000))} s)`,
+      `once the claim locks have run out (${Math.max(0, Math.round((CLAIM_LOCK_MS + /** @type {number} */ (killedAt) + 2000 - Date.now()) / 1000))} s)`,
   );
-  await sleep(killedAt + CLAIM_LOCK_MS + 2000 - Date.now());
+  await sleep(/** @type {number} */ (killedAt) + CLAIM_LOCK_MS + 2000 - Date.now());
   await Promise.all(unanswered.map((request) => retryAfterRestart(request)));
   // Each request is sent once after the restart (409s aside): a replay would mean KV kept its answer.
   const replayed = keyed.filter((request) =>
@@ -398,7 +554,7 @@ async function runRound(round) {
 
   // (e) every keyed request's final answer is a 2xx with the first result; (a) acknowledged writes.
   for (const request of keyed) {
-    const last = request.attempts[request.attempts.length - 1];
+    const last = /** @type {Attempt} */ (request.attempts[request.attempts.length - 1]);
     const answers = ok(request);
     const label = `${request.kind} #${request.n}`;
     if (!is2xx(last.status))
@@ -408,7 +564,7 @@ async function runRound(round) {
       if (ids.size > 1) note("e", `${label}: answered ids ${[...ids].join(" ")}`);
     } else if (request.kind === "patch-keyed") {
       for (const item of answers)
-        if (item.body?.props?.[request.mark] !== request.n)
+        if (item.body?.props?.[/** @type {string} */ (request.mark)] !== request.n)
           note("e", `${label}: a 2xx without props.${request.mark}`);
     } else if (answers.some((item) => item.body?.id !== request.target)) {
       note("e", `${label}: a 2xx for another product`);
@@ -416,10 +572,13 @@ async function runRound(round) {
   }
   const created = new Map(seeds.map((id) => [id, "seed"]));
   for (const request of requests.filter((item) => item.kind.startsWith("create"))) {
-    for (const item of ok(request)) created.set(item.body.id, `${request.kind} #${request.n}`);
+    for (const item of ok(request))
+      created.set(/** @type {ApiProduct} */ (item.body).id, `${request.kind} #${request.n}`);
   }
+  /** @type {Map<string, unknown>} */
   const byId = new Map();
-  const reader = (index) => writers[index % writers.length];
+  /** @param {number} index */
+  const reader = (index) => /** @type {Key} */ (writers[index % writers.length]);
   await Promise.all(
     [...created.keys()].map(async (id, index) => {
       const read = await send(reader(index), "GET", `/v1/products/${id}`);
@@ -427,15 +586,19 @@ async function runRound(round) {
       else note("a", `${created.get(id)} ${id}: GET ${read.status}`);
     }),
   );
-  const listed = await listAll(auditor, "/v1/products");
+  const listed = /** @type {ApiProduct[]} */ (await listAll(auditor, "/v1/products"));
   const current = new Map(listed.map((product) => [product.id, product]));
   for (const request of requests.filter((item) => item.kind.startsWith("patch") && ok(item).length > 0)) {
-    const value = current.get(request.target)?.props?.[request.mark];
+    const value = current.get(/** @type {string} */ (request.target))?.props?.[
+      /** @type {string} */ (request.mark)
+    ];
     if (value !== request.n) note("a", `${request.kind} #${request.n}: props.${request.mark} is ${value}`);
   }
 
   // (b) every image of every product of the org is served, with bytes the origin served.
-  const served = new Set(imageOrigin.bytes.map((bytes) => bytes.toString("base64")));
+  const served = new Set(
+    /** @type {ImageOrigin} */ (imageOrigin).bytes.map((bytes) => bytes.toString("base64")),
+  );
   let images = 0;
   await Promise.all(
     listed.flatMap((product) =>
@@ -454,7 +617,7 @@ async function runRound(round) {
   );
 
   // (c) events for every create, PATCH and applied adjustment; (d) stock; (e) never applied twice.
-  const events = await listAll(auditor, "/v1/events");
+  const events = /** @type {ApiEvent[]} */ (await listAll(auditor, "/v1/events"));
   const createdEvents = new Map();
   const adjustmentEvents = new Map();
   for (const event of events) {
@@ -468,7 +631,7 @@ async function runRound(round) {
       (event) =>
         event.type === "product.updated" &&
         event.data.object.id === request.target &&
-        event.data.object.props?.[request.mark] === request.n,
+        event.data.object.props?.[/** @type {string} */ (request.mark)] === request.n,
     );
     if (!seen) note("c", `${request.kind} #${request.n}: no product.updated with props.${request.mark}`);
   }
@@ -479,9 +642,13 @@ async function runRound(round) {
   }
   const expectedStock = new Map(seeds.map((id) => [id, INITIAL_QUANTITY]));
   for (const request of requests.filter((item) => item.kind === "adjust-keyed")) {
-    const count = adjustmentEvents.get(request.reason) ?? 0;
+    const count = adjustmentEvents.get(/** @type {string} */ (request.reason)) ?? 0;
     if (ok(request).length === 0) continue; // never acknowledged: counted under (e)
-    expectedStock.set(request.target, expectedStock.get(request.target) + request.delta);
+    const target = /** @type {string} */ (request.target);
+    expectedStock.set(
+      target,
+      /** @type {number} */ (expectedStock.get(target)) + /** @type {number} */ (request.delta),
+    );
     if (count === 0) note("c", `adjust-keyed #${request.n}: no product.updated with its adjustment`);
     if (count > 1) note("e", `adjust-keyed #${request.n}: applied ${count} times (events)`);
   }
@@ -492,7 +659,7 @@ async function runRound(round) {
 
   // (f) every event of the org reached the receiver, after the re-drive.
   const missing = () => events.filter((event) => !deliveries.get(event.id)?.has(hookPath));
-  const deadline = killedAt + WEBHOOK_MS;
+  const deadline = /** @type {number} */ (killedAt) + WEBHOOK_MS;
   let lastCron = 0;
   while (missing().length > 0 && Date.now() < deadline) {
     if (Date.now() - lastCron >= CRON_INTERVAL_MS) {
@@ -514,7 +681,7 @@ async function runRound(round) {
   result.products = listed.length;
   result.seconds = Math.round((Date.now() - roundStart) / 1000);
 
-  await worker.stop();
+  await /** @type {LocalWorker} */ (worker).stop();
   worker = undefined;
   return result;
 }
@@ -522,10 +689,12 @@ async function runRound(round) {
 // ---------------------------------------------------------------------------------------------
 
 const startedAt = Date.now();
+/** @type {RoundResult[]} */
 const results = [];
+/** @type {unknown} */
 let failure;
 try {
-  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve)));
   imageOrigin = await startImageOrigin();
   progress(`migrating a fresh local D1 in ${persistTo} (kept for all ${ROUNDS} rounds)`);
   mkdirSync(persistTo);
@@ -536,6 +705,7 @@ try {
 } finally {
   const errors = failure ? wranglerErrors() : [];
   await cleanup();
+  /** @type {Invariant[]} */
   const invariants = ["a", "b", "c", "d", "e", "f"];
   console.log(
     table(
@@ -579,7 +749,7 @@ try {
     }
   }
   if (failure) {
-    console.log(`harness failure: ${failure?.stack ?? failure}`);
+    console.log(`harness failure: ${/** @type {Error | undefined} */ (failure)?.stack ?? failure}`);
     for (const line of errors) console.log(`  wrangler: ${line}`);
   }
   const violations = results.reduce(

@@ -24,6 +24,24 @@ import {
   startWorker,
 } from "./lib/worker.mjs";
 
+/**
+ * @import { Scenario, ScenarioContext } from "./lib/load.mjs"
+ * @import { BenchResults, PeerFigures, SizeResult, WorkerFigures } from "./lib/results.mjs"
+ * @import { WranglerConfig } from "./lib/worker.mjs"
+ * @import { PeerConfig } from "./peer/server.mjs"
+ */
+/** @typedef {{ duration: number, connections: number, warmup: number }} LoadOptions seconds, connections, seconds */
+/**
+ * What every size is run with (main, for benchSize).
+ * @typedef {object} Context
+ * @property {string} tmp
+ * @property {WranglerConfig} config
+ * @property {{ bundleFile: string, bundleDir: string }} bundle
+ * @property {Awaited<ReturnType<typeof startImageOrigin>>} imageOrigin
+ * @property {number} baseTime
+ * @property {LoadOptions} opts
+ */
+
 const PEER = fileURLToPath(new URL("./peer/server.mjs", import.meta.url));
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const SEED = 20261123;
@@ -32,6 +50,7 @@ const USAGE = `usage: npm run bench [-- --quick]
   --quick            sizes 1000,10000 and 2 s per scenario
 env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)`;
 
+/** @param {string} message */
 const usage = (message) => Object.assign(new Error(message), { usage: true });
 
 function options() {
@@ -43,6 +62,11 @@ function options() {
   const unknown = args.filter((arg) => arg !== "--quick");
   if (unknown.length > 0) throw usage(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
   const quick = args.includes("--quick");
+  /**
+   * @param {string} name
+   * @param {number} fallback
+   * @param {{ zero?: boolean }} [options]
+   */
   const number = (name, fallback, { zero = false } = {}) => {
     const value = Number(process.env[name] ?? fallback);
     if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) {
@@ -66,9 +90,15 @@ function options() {
   };
 }
 
+/** @param {string} message */
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
-/** One request like the scenario's, checked: the right status and a body that makes sense. */
+/**
+ * One request like the scenario's, checked: the right status and a body that makes sense.
+ * @param {string} stack
+ * @param {string} base
+ * @param {Scenario} scenario
+ */
 async function probe(stack, base, scenario) {
   const request = {
     method: scenario.method ?? "GET",
@@ -76,6 +106,7 @@ async function probe(stack, base, scenario) {
     headers: { ...scenario.headers },
     body: scenario.body,
   };
+  /** @type {ScenarioContext} */
   const context = {};
   const built = scenario.setup ? scenario.setup(request, context) : request;
   const response = await fetch(`${base}${built.path}`, {
@@ -86,6 +117,7 @@ async function probe(stack, base, scenario) {
   const text = await response.text();
   const headers = Object.fromEntries(response.headers);
   scenario.onResponse?.(response.status, headers, context);
+  /** @type {(why: string) => never} */
   const fail = (why) => {
     throw new Error(
       `${stack} ${scenario.name}: ${built.method} ${built.path} → ${response.status} ${why}: ${text.slice(0, 400)}`,
@@ -99,6 +131,7 @@ async function probe(stack, base, scenario) {
     fail(`is not ${scenario.probeStatus ?? "2xx"}`);
   }
   if (scenario.expect) {
+    /** @type {unknown} */
     let body;
     try {
       body = JSON.parse(text);
@@ -112,6 +145,12 @@ async function probe(stack, base, scenario) {
   }
 }
 
+/**
+ * @param {string} stack
+ * @param {string} base
+ * @param {Scenario[]} list
+ * @param {LoadOptions} opts
+ */
 async function drive(stack, base, list, opts) {
   const results = [];
   for (const scenario of list) {
@@ -128,6 +167,7 @@ async function drive(stack, base, list, opts) {
   return results;
 }
 
+/** @param {string} base */
 async function measureFirstRequest(base) {
   const time = async () => {
     const started = performance.now();
@@ -139,9 +179,13 @@ async function measureFirstRequest(base) {
   const warm = [];
   for (let i = 0; i < 20; i++) warm.push(await time());
   warm.sort((a, b) => a - b);
-  return { first_request_ms: Number(first.toFixed(2)), warm_request_ms: Number(warm[10].toFixed(2)) };
+  return {
+    first_request_ms: Number(first.toFixed(2)),
+    warm_request_ms: Number(/** @type {number} */ (warm[10]).toFixed(2)),
+  };
 }
 
+/** @param {PeerConfig} config */
 async function startPeer(config) {
   const child = spawn(
     process.execPath,
@@ -163,25 +207,28 @@ async function startPeer(config) {
     clearTimeout(timer);
   };
   try {
-    const ready = await new Promise((resolve, reject) => {
-      let buffer = "";
-      const timer = setTimeout(() => reject(new Error("the peer did not start within 180 s")), 180_000);
-      child.stdout.on("data", (chunk) => {
-        buffer += chunk;
-        const end = buffer.indexOf("\n");
-        if (end < 0) return;
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(buffer.slice(0, end)));
-        } catch (error) {
-          reject(error);
-        }
-      });
-      child.once("exit", (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the peer exited (${code ?? signal}) before it was ready`));
-      });
-    });
+    // the peer's first line: {"ready":true,"port":…,"seed_ms":…}
+    const ready = await /** @type {Promise<{ port: number, seed_ms: number }>} */ (
+      new Promise((resolve, reject) => {
+        let buffer = "";
+        const timer = setTimeout(() => reject(new Error("the peer did not start within 180 s")), 180_000);
+        child.stdout.on("data", (chunk) => {
+          buffer += chunk;
+          const end = buffer.indexOf("\n");
+          if (end < 0) return;
+          clearTimeout(timer);
+          try {
+            resolve(JSON.parse(buffer.slice(0, end)));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        child.once("exit", (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`the peer exited (${code ?? signal}) before it was ready`));
+        });
+      })
+    );
     return { url: `http://127.0.0.1:${ready.port}`, seedMs: ready.seed_ms, stop, pid: child.pid };
   } catch (error) {
     await stop();
@@ -189,11 +236,15 @@ async function startPeer(config) {
   }
 }
 
-/** Resources to release, newest first, on success, failure or a signal. */
+/**
+ * Resources to release, newest first, on success, failure or a signal.
+ * @type {(() => unknown)[]}
+ */
 const cleanups = [];
 /**
  * Synchronous last resorts, run on process exit: Miniflare's own exit hook may end the process on
  * SIGINT before the orderly release above is done (it kills workerd itself).
+ * @type {Set<() => void>}
  */
 const atExit = new Set();
 process.on("exit", () => {
@@ -207,15 +258,24 @@ process.on("exit", () => {
 });
 async function releaseAll() {
   while (cleanups.length > 0) {
-    const release = cleanups.pop();
+    const release = /** @type {() => unknown} */ (cleanups.pop());
     try {
       await release();
     } catch (error) {
-      log(`cleanup failed: ${error.message}`);
+      log(`cleanup failed: ${/** @type {Error} */ (error).message}`);
     }
   }
 }
+/**
+ * Runs `body` with `resource`, then `stop`s it (once, also on a signal meanwhile).
+ * @template R, T
+ * @param {R} resource
+ * @param {() => unknown} stop
+ * @param {(resource: R) => Promise<T>} body
+ * @returns {Promise<T>}
+ */
 async function using(resource, stop, body) {
+  /** @type {Promise<unknown> | undefined} */
   let released;
   const release = () => {
     released ??= Promise.resolve().then(stop);
@@ -231,12 +291,22 @@ async function using(resource, stop, body) {
   }
 }
 
+/**
+ * @param {number} size
+ * @param {Context} ctx
+ * @returns {Promise<SizeResult>}
+ */
 async function benchSize(size, ctx) {
   const dir = join(ctx.tmp, `size-${size}`);
   const persistDir = join(dir, "persist");
   mkdirSync(persistDir, { recursive: true });
   const adminToken = randomBytes(24).toString("hex");
-  const out = { size, worker: {}, peer: {} };
+  // filled in as they are measured
+  const out = {
+    size,
+    worker: /** @type {WorkerFigures} */ ({}),
+    peer: /** @type {PeerFigures} */ ({}),
+  };
 
   log(`${sizeLabel(size)}: starting the Worker (Miniflare, persistence in ${persistDir})`);
   const worker = await startWorker({
@@ -267,7 +337,7 @@ async function benchSize(size, ctx) {
       out.worker.seed_statements = seeded.statements;
       out.worker.seed_rows_per_s = Math.round(size / (seeded.ms / 1000));
       log(`${sizeLabel(size)}: seeded in ${seconds(seeded.ms)} (${int(out.worker.seed_rows_per_s)} rows/s)`);
-      const imageId = await uploadImage(url, key, seeded.ids[0]);
+      const imageId = await uploadImage(url, key, /** @type {string} */ (seeded.ids[0]));
       const stockId = await createStockProduct(url, key);
       // called by get-rich just before it runs
       const createRich = async () => {
@@ -315,6 +385,7 @@ async function benchSize(size, ctx) {
   return out;
 }
 
+/** @param {string[]} args */
 function git(args) {
   try {
     return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
@@ -356,7 +427,8 @@ async function main() {
     return done;
   });
 
-  const results = {
+  // analysis, run_ms and summary follow
+  const results = /** @type {BenchResults} */ ({
     commit: git(["rev-parse", "--short", "HEAD"]),
     dirty: git(["status", "--porcelain", "--", "src", "migrations", "wrangler.toml"]) !== "",
     date: new Date().toISOString(),
@@ -375,7 +447,7 @@ async function main() {
     bundle,
     startup,
     sizes,
-  };
+  });
   results.analysis = analyse(results);
   results.run_ms = Math.round(performance.now() - started);
   results.summary = summary(results);
@@ -393,11 +465,13 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 let exitCode = 0;
+/** @type {BenchResults | undefined} */
 let results;
 try {
   results = await main();
 } catch (error) {
-  process.stderr.write(`[bench] FAILED: ${error?.usage ? error.message : (error?.stack ?? error)}\n`);
+  const failure = /** @type {(Error & { usage?: boolean }) | undefined} */ (error);
+  process.stderr.write(`[bench] FAILED: ${failure?.usage ? failure.message : (failure?.stack ?? failure)}\n`);
   exitCode = 1;
 } finally {
   await releaseAll();

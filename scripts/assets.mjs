@@ -23,7 +23,11 @@ export const ASSET_FILES = {
   [`${GUIDES_PATH}/guides.css`]: join(root, "scripts/guides.css"),
 };
 
-/** Writes `contents` to assets/<path> unless it holds them already; true if it wrote. */
+/**
+ * Writes `contents` to assets/<path> unless it holds them already; true if it wrote.
+ * @param {string} path
+ * @param {Buffer} contents
+ */
 function writeAsset(path, contents) {
   const to = join(root, "assets", path);
   let current;

@@ -9,6 +9,12 @@ import { seedDemo } from "../examples/storefront/seed.mjs";
 import { serveStorefront } from "../examples/storefront/serve.mjs";
 import { call, createShop, migrate, SECRET_KEY_SCOPES, startWorker } from "./local.mjs";
 
+/** @import { ApiProductPage } from "./local.mjs" */
+/**
+ * What .wrangler/dev-key.json keeps: createShop's org and keys, and what they were made for.
+ * @typedef {{ org_id: string, key: string, publishable_key: string, scopes: string[], storefront_origins: string[] }} DevKeys
+ */
+
 const PORT = Number(process.env.PORT ?? "8787");
 const STOREFRONT_PORT = Number(process.env.STOREFRONT_PORT ?? PORT + 1);
 const KEY_FILE = ".wrangler/dev-key.json";
@@ -18,7 +24,9 @@ if (!existsSync(".dev.vars")) {
   writeFileSync(".dev.vars", `ADMIN_TOKEN=${randomBytes(24).toString("hex")}\n`);
   console.log("Wrote .dev.vars with a new ADMIN_TOKEN.");
 }
-const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim();
+const adminToken = /** @type {string} */ (
+  /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim()
+);
 
 migrate();
 const allowedHosts = process.env.IMAGE_FETCH_ALLOWED_HOSTS;
@@ -27,10 +35,18 @@ const { child, base } = await startWorker({
   vars: allowedHosts ? { IMAGE_FETCH_ALLOWED_HOSTS: allowedHosts } : {},
   args: process.argv.slice(2),
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"]))
+  process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
 
-let dev = existsSync(KEY_FILE) ? JSON.parse(readFileSync(KEY_FILE, "utf8")) : undefined;
+// Until the first run has written it, there is no file: `dev` is undefined, which the checks below allow.
+let dev = /** @type {DevKeys} */ (
+  existsSync(KEY_FILE) ? JSON.parse(readFileSync(KEY_FILE, "utf8")) : undefined
+);
+/**
+ * @param {string | undefined} key
+ * @param {string} path
+ */
 const works = async (key, path) => key && (await call(base, path, { token: key })).status === 200;
 const current =
   dev?.storefront_origins?.join() === storefrontOrigins.join() &&
@@ -47,7 +63,10 @@ if (!current) {
   mkdirSync(".wrangler", { recursive: true });
   writeFileSync(KEY_FILE, `${JSON.stringify(dev, null, 2)}\n`);
 }
-if ((await call(base, "/v1/products?limit=1", { token: dev.key })).body.data.length === 0) {
+if (
+  /** @type {ApiProductPage} */ ((await call(base, "/v1/products?limit=1", { token: dev.key })).body).data
+    .length === 0
+) {
   await seedDemo(base, dev.key);
   console.log("Added the demo products.");
 }

@@ -14,6 +14,15 @@ import { discPng, post, seedDemo } from "../examples/storefront/seed.mjs";
 import { serveStorefront } from "../examples/storefront/serve.mjs";
 import { createShop, freePort, migrate, startWorker } from "./local.mjs";
 
+// Checked with the DOM's types besides Node's (scripts/tsconfig.e2e.json): the functions handed to
+// Playwright's evaluate, addInitScript and waitForFunction run in the page.
+/**
+ * @import { Server } from "node:http"
+ * @import { Browser, Page, Response as PageResponse } from "playwright-core"
+ * @import { ApiProduct, LocalWorker } from "./local.mjs"
+ */
+/** @typedef {typeof window & { __violations: string[] }} DocsWindow /docs with the CSP violations it saw */
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ADMIN_TOKEN = "e2e-admin-token";
 // examples/storefront/app.ts's PAGE_SIZE.
@@ -21,7 +30,12 @@ const PAGE_SIZE = 12;
 // Made before the demo products, so that the first page (newest first) still shows those.
 const EXTRA_PRODUCTS = 30;
 
+/** @type {{ name: string, ok: boolean }[]} */
 const results = [];
+/**
+ * @param {string} name
+ * @param {() => Promise<void>} body
+ */
 async function check(name, body) {
   try {
     await body();
@@ -30,12 +44,13 @@ async function check(name, body) {
   } catch (error) {
     results.push({ name, ok: false });
     console.log(
-      `  ✗ ${name}\n    ${String(error?.message ?? error)
+      `  ✗ ${name}\n    ${String(/** @type {Error | undefined} */ (error)?.message ?? error)
         .split("\n")
         .join("\n    ")}`,
     );
   }
 }
+/** @type {(condition: unknown, message: string) => asserts condition} */
 const assert = (condition, message) => {
   if (!condition) throw new Error(message);
 };
@@ -44,10 +59,12 @@ const assert = (condition, message) => {
  * How each of `images` draws its picture, from its computed object-fit, its content box and its
  * natural size (run in the page, by evaluateAll): `shown` is the drawn picture's size, `clippedBy`
  * the ancestors that cut the element off.
+ * @param {HTMLImageElement[]} images
  */
 const imageFits = (images) =>
   images.map((img) => {
     const style = getComputedStyle(img);
+    /** @param {string} value */
     const px = (value) => Number.parseFloat(value) || 0;
     const box = {
       width: img.clientWidth - px(style.paddingLeft) - px(style.paddingRight),
@@ -55,15 +72,16 @@ const imageFits = (images) =>
     };
     const natural = { width: img.naturalWidth, height: img.naturalHeight };
     const contain = Math.min(box.width / natural.width, box.height / natural.height);
-    const scale = {
+    const scale = /** @type {Record<string, number>} */ ({
       contain,
       cover: Math.max(box.width / natural.width, box.height / natural.height),
       none: 1,
       "scale-down": Math.min(1, contain),
-    }[style.objectFit];
+    })[style.objectFit];
     const shown =
       scale === undefined ? box : { width: natural.width * scale, height: natural.height * scale };
     const rect = img.getBoundingClientRect();
+    /** @type {string[]} */
     const clippedBy = [];
     for (
       let element = img.parentElement;
@@ -84,12 +102,18 @@ const imageFits = (images) =>
     return { fit: style.objectFit, box, natural, shown, clippedBy };
   });
 
-/** Why `fit` (one of imageFits' answers) crops or distorts its picture; empty when it shows it whole. */
+/** @typedef {ReturnType<typeof imageFits>[number]} Fit */
+
+/**
+ * Why `fit` (one of imageFits' answers) crops or distorts its picture; empty when it shows it whole.
+ * @param {Fit} fit
+ */
 function fitProblems({ fit, box, natural, shown, clippedBy }) {
   const problems = [];
   if (!(natural.width > 0 && natural.height > 0)) problems.push("not loaded");
   if (shown.width > box.width + 0.5 || shown.height > box.height + 0.5)
     problems.push(`cropped (object-fit: ${fit})`);
+  /** @param {{ width: number, height: number }} size */
   const ratio = (size) => size.width / size.height;
   if (Math.abs(ratio(shown) / ratio(natural) - 1) > 0.02) problems.push(`distorted (object-fit: ${fit})`);
   if (clippedBy.length > 0) problems.push(`clipped by ${clippedBy.join(", ")}`);
@@ -102,10 +126,17 @@ function fitProblems({ fit, box, natural, shown, clippedBy }) {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-/** /docs in a context of its own, with every request to a non-loopback host recorded and aborted. */
+/**
+ * /docs in a context of its own, with every request to a non-loopback host recorded and aborted.
+ * @param {string} base
+ */
 async function checkDocs(base) {
   console.log(`e2e: ${base}/docs, non-loopback hosts blocked`);
-  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+  const context = await /** @type {Browser} */ (browser).newContext({
+    locale: "en-US",
+    viewport: { width: 1280, height: 900 },
+  });
+  /** @type {string[]} */
   const outside = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -116,18 +147,20 @@ async function checkDocs(base) {
   const docs = await context.newPage();
   // CSP violations as the page sees them, whether or not the browser also logs them.
   await docs.addInitScript(() => {
-    window.__violations = [];
+    /** @type {DocsWindow} */ (window).__violations = [];
     document.addEventListener("securitypolicyviolation", (event) =>
-      window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+      /** @type {DocsWindow} */ (window).__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
     );
   });
+  /** @type {string[]} */
   const problems = [];
   docs.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
   docs.on("pageerror", (error) => problems.push(`page: ${error.message}`));
   docs.on("requestfailed", (request) =>
     problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
   );
-  const response = await docs.goto(`${base}/docs`);
+  // a navigation: it has a response
+  const response = /** @type {PageResponse} */ (await docs.goto(`${base}/docs`));
 
   await check("/docs answers with a Content-Security-Policy of its own origin only", async () => {
     const policy = (await response.allHeaders())["content-security-policy"] ?? "";
@@ -167,7 +200,7 @@ async function checkDocs(base) {
   await check("/docs: no CSP violations, console errors, page errors or failed requests", async () => {
     // The bundle's zod probes once whether eval works (Function(""), in a try) and does without:
     // the one violation the policy is meant to cause.
-    const violations = (await docs.evaluate(() => window.__violations)).filter(
+    const violations = (await docs.evaluate(() => /** @type {DocsWindow} */ (window).__violations)).filter(
       (violation) => violation !== "script-src eval",
     );
     assert(violations.length === 0 && problems.length === 0, [...violations, ...problems].join("\n"));
@@ -184,14 +217,15 @@ async function checkDocs(base) {
     await docs.goto(`${base}/docs`);
     const link = docs.locator('a[href="/docs/guides/products.html"]').first();
     await link.waitFor({ state: "attached", timeout: 20_000 });
-    const guide = await docs.goto(new URL(await link.getAttribute("href"), base).href);
+    const href = /** @type {string} */ (await link.getAttribute("href"));
+    const guide = /** @type {PageResponse} */ (await docs.goto(new URL(href, base).href));
     const policy = (await guide.allHeaders())["content-security-policy"] ?? "";
     assert(/(^|; )default-src 'none'/.test(policy) && !/https?:|\*/.test(policy), `policy: ${policy}`);
     await docs.getByRole("heading", { level: 1, name: "Products", exact: true }).waitFor();
     // guides.css applied: the page has no style but that same-origin sheet.
     const width = await docs.locator("main").evaluate((main) => getComputedStyle(main).maxWidth);
     assert(width !== "none", `main max-width: ${width}`);
-    const violations = await docs.evaluate(() => window.__violations);
+    const violations = await docs.evaluate(() => /** @type {DocsWindow} */ (window).__violations);
     const since = [...outside.slice(seen.outside), ...problems.slice(seen.problems)];
     assert(violations.length === 0 && since.length === 0, [...violations, ...since].join("\n"));
   });
@@ -199,9 +233,13 @@ async function checkDocs(base) {
 }
 
 const persistTo = mkdtempSync(join(tmpdir(), "products-api-e2e-"));
+/** @type {LocalWorker | undefined} */
 let worker;
+/** @type {Page} */
 let page;
+/** @type {Browser | undefined} */
 let browser;
+/** @type {Server | undefined} */
 let storefront;
 try {
   migrate(persistTo);
@@ -229,11 +267,13 @@ try {
   const names = await seedDemo(worker.base, shop.key);
   // A picture twice as tall as wide, in frames wider than tall: cropped unless shown whole.
   const tall = { en: "Tall vase", de: "Hohe Vase" };
-  const tallProduct = await post(worker.base, shop.key, "/v1/products", {
-    name: tall.en,
-    prices: [{ currency: "EUR", amount: 4500 }],
-    localizations: { de: { name: tall.de } },
-  });
+  const tallProduct = /** @type {ApiProduct} */ (
+    await post(worker.base, shop.key, "/v1/products", {
+      name: tall.en,
+      prices: [{ currency: "EUR", amount: 4500 }],
+      localizations: { de: { name: tall.de } },
+    })
+  );
   await post(
     worker.base,
     shop.key,
@@ -261,6 +301,7 @@ try {
     ],
   });
   page = await browser.newPage({ locale: "en-US" });
+  /** @type {string[]} */
   const problems = [];
   page.on(
     "console",
@@ -271,8 +312,13 @@ try {
   page.on("requestfailed", (request) =>
     problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
   );
+  /** @type {PageResponse[]} */
   const apiResponses = [];
-  page.on("response", (response) => response.url().startsWith(worker.base) && apiResponses.push(response));
+  page.on(
+    "response",
+    (response) =>
+      response.url().startsWith(/** @type {LocalWorker} */ (worker).base) && apiResponses.push(response),
+  );
 
   console.log(`e2e: ${origin}/examples/storefront/ against ${worker.base}`);
   await page.goto(`${origin}/examples/storefront/`);
@@ -281,6 +327,7 @@ try {
   const more = page.getByRole("button", { name: "More products" });
   const shownIds = () => cards.evaluateAll((items) => items.map((item) => item.dataset.id));
   const shownNames = () => page.locator("#products .card h2").allTextContents();
+  /** @param {string[]} list */
   const sorted = (list) => JSON.stringify([...list].sort());
   /** Clicks More until it is gone, waiting each time for the cards it adds; returns how many each page added. */
   const clickMoreUntilTheEnd = async () => {
@@ -347,7 +394,7 @@ try {
       () =>
         document.activeElement?.closest(".card")?.getAttribute("data-id") ?? document.activeElement?.tagName,
     );
-    assert(focused === ids[ids.length - added.at(-1)], `focus on ${focused}`);
+    assert(focused === ids[ids.length - /** @type {number} */ (added.at(-1))], `focus on ${focused}`);
   });
 
   await check("leaves the hidden product out", async () => {
@@ -359,7 +406,7 @@ try {
     // for the first one only raced the others on a busy machine (CI once read [320,240],[0,0],[0,0]).
     await page.waitForFunction(
       () => {
-        const images = [...document.querySelectorAll("#products img")];
+        const images = /** @type {HTMLImageElement[]} */ ([...document.querySelectorAll("#products img")]);
         return images.length > 0 && images.every((img) => img.complete);
       },
       undefined,
@@ -367,7 +414,10 @@ try {
     );
     const sizes = await page
       .locator("#products img")
-      .evaluateAll((images) => images.map((img) => [img.naturalWidth, img.naturalHeight]));
+      .evaluateAll(
+        /** @param {HTMLImageElement[]} images */ (images) =>
+          images.map((img) => [img.naturalWidth, img.naturalHeight]),
+      );
     const expected = [...names.map(() => [320, 240]), [240, 480]];
     assert(
       sorted(sizes.map(String)) === sorted(expected.map(String)),
@@ -426,7 +476,7 @@ try {
     assert(title === "Teekanne", `title: ${title}`);
     assert(/#\/products\/teekanne$/.test(page.url()), `url: ${page.url()}`);
     await page.waitForFunction(() => {
-      const img = document.querySelector(".detail img");
+      const img = /** @type {HTMLImageElement | null} */ (document.querySelector(".detail img"));
       return img?.complete && img.naturalWidth > 0;
     });
   });
@@ -442,10 +492,10 @@ try {
         { timeout: 10_000 },
       );
       await page.waitForFunction(() => {
-        const img = document.querySelector(".detail img");
+        const img = /** @type {HTMLImageElement | null} */ (document.querySelector(".detail img"));
         return img?.complete && img.naturalWidth > 0;
       });
-      const [fit] = await page.locator(".detail img").evaluateAll(imageFits);
+      const fit = /** @type {Fit} */ ((await page.locator(".detail img").evaluateAll(imageFits))[0]);
       assert(
         fit.natural.width === 240 && fit.natural.height === 480,
         `natural size: ${JSON.stringify(fit.natural)}`,
@@ -454,7 +504,8 @@ try {
       assert(problems.length === 0, problems.join("\n"));
       // Whole, and not shrunk to a thumbnail: its own 480 pixels tall, or 60% of the window if less.
       assert(
-        fit.shown.height >= Math.min(480, 0.6 * page.viewportSize().height),
+        fit.shown.height >=
+          Math.min(480, 0.6 * /** @type {{ height: number }} */ (page.viewportSize()).height),
         `drawn ${JSON.stringify(fit.shown)}`,
       );
       mkdirSync("dist/e2e", { recursive: true });
@@ -476,7 +527,7 @@ try {
   await checkDocs(worker.base);
 } catch (error) {
   results.push({ name: "setup", ok: false });
-  console.log(`  ✗ setup\n    ${error?.stack ?? error}`);
+  console.log(`  ✗ setup\n    ${/** @type {Error | undefined} */ (error)?.stack ?? error}`);
 } finally {
   await browser?.close();
   storefront?.close();

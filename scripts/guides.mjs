@@ -8,10 +8,14 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { Marked } from "marked";
 
+/** @import { Tokens } from "marked" */
+/** @typedef {{ from: string, to: string, anchor: string | undefined }} PageLink a link to a page (and a heading) of docs/ */
+
 /** Where the pages go in assets/ (= their URL path), and the stylesheet they share. */
 export const GUIDES_PATH = "docs/guides";
 export const GUIDES_STYLESHEET = `/${GUIDES_PATH}/guides.css`;
 
+/** @param {string} text */
 const escapeHtml = (text) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -20,7 +24,9 @@ const escapeHtml = (text) =>
  * symbols but `-` and `_`, spaces as hyphens; a repeat gets -1, -2 …
  */
 function slugger() {
+  /** @type {Map<string, number>} */
   const seen = new Map();
+  /** @param {string} text */
   return (text) => {
     const base = text
       .toLowerCase()
@@ -28,7 +34,7 @@ function slugger() {
       .replace(/ /g, "-");
     let slug = base;
     while (seen.has(slug)) {
-      const count = seen.get(base) + 1;
+      const count = /** @type {number} */ (seen.get(base)) + 1;
       seen.set(base, count);
       slug = `${base}-${count}`;
     }
@@ -41,11 +47,17 @@ function slugger() {
  * One page's markdown as HTML. `pages` are the names in docs/; `problems` collects the links that
  * lead nowhere (they are rendered as their text). Returns the title, the body, the ids of its
  * headings and the links to other pages (checked once every page is rendered).
+ * @param {string} name
+ * @param {string} markdown
+ * @param {{ pages: string[], root: string, problems: string[] }} context
  */
 function renderPage(name, markdown, { pages, root, problems }) {
   const slug = slugger();
+  /** @type {Set<string>} */
   const ids = new Set();
+  /** @type {PageLink[]} */
   const pageLinks = [];
+  /** @type {string | undefined} */
   let title;
   const marked = new Marked({
     gfm: true,
@@ -88,7 +100,8 @@ function renderPage(name, markdown, { pages, root, problems }) {
       },
     },
   });
-  const body = marked.parse(markdown);
+  // Synchronous: no extension here is async.
+  const body = /** @type {string} */ (marked.parse(markdown));
   if (!title) throw new Error(`docs/${name}.md has no first heading (# Title) to be its page's title`);
   return { title, body, ids, pageLinks, lead: leadOf(markdown, marked) };
 }
@@ -96,6 +109,9 @@ function renderPage(name, markdown, { pages, root, problems }) {
 /**
  * The index's line for a page: the first sentence of the paragraph under its title, or, for a page
  * that starts with its sections, their names.
+ * @param {string} markdown
+ * @param {Marked} marked
+ * @returns {string}
  */
 function leadOf(markdown, marked) {
   const tokens = marked.lexer(markdown);
@@ -104,15 +120,18 @@ function leadOf(markdown, marked) {
   if (next?.type === "paragraph") {
     const text = next.text.replace(/\s*\n\s*/g, " ");
     const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
-    return marked.parseInline(sentence);
+    return /** @type {string} */ (marked.parseInline(sentence));
   }
   return tokens
     .filter((token) => token.type === "heading" && token.depth === 2)
-    .map((token) => marked.parseInline(token.text))
+    .map((token) => marked.parseInline(/** @type {Tokens.Heading} */ (token).text))
     .join(" · ");
 }
 
-/** A standalone page: the shared stylesheet, a way back to /docs and to the index, the body. */
+/**
+ * A standalone page: the shared stylesheet, a way back to /docs and to the index, the body.
+ * @param {{ title: string, body: string, page?: boolean }} content `page`: one of docs/ (not the index)
+ */
 function document({ title, body, page }) {
   const trail = [`<a href="/docs">API reference</a>`, `<a href="/${GUIDES_PATH}/">Guides</a>`];
   if (page) trail.push(escapeHtml(title));
@@ -136,6 +155,8 @@ ${body}</main>
 /**
  * Every page of docs/ and the index, as {path in assets/: HTML}. Links that lead nowhere are
  * rendered as text and reported in `problems` (the build does not fail on a page's wording).
+ * @param {string} root the repository
+ * @returns {{ files: Record<string, string>, problems: string[] }}
  */
 export function renderGuides(root) {
   const docs = join(root, "docs");
@@ -143,6 +164,7 @@ export function renderGuides(root) {
     .filter((file) => file.endsWith(".md"))
     .map((file) => file.slice(0, -3))
     .sort();
+  /** @type {string[]} */
   const problems = [];
   const rendered = new Map(
     pages.map((name) => [
@@ -155,6 +177,7 @@ export function renderGuides(root) {
       if (link.anchor !== undefined && !rendered.get(link.to)?.ids.has(link.anchor))
         problems.push(`docs/${link.from}.md: ${link.to}.md has no heading #${link.anchor}`);
 
+  /** @type {Record<string, string>} */
   const files = {};
   for (const [name, page] of rendered)
     files[`${GUIDES_PATH}/${name}.html`] = document({ title: page.title, body: page.body, page: true });

@@ -4,13 +4,41 @@ import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { buildAssets } from "./assets.mjs";
 
+/**
+ * @import { ChildProcess, StdioOptions } from "node:child_process"
+ * @import { AddressInfo } from "node:net"
+ * @import { z } from "@hono/zod-openapi"
+ * @import { ApiKey, Org } from "../src/admin/admin.schemas.ts"
+ * @import { Product, ProductList } from "../src/products/products.output.ts"
+ * @import { ErrorBody } from "../src/shared/schemas.ts"
+ * @import { StorefrontProduct, StorefrontProductList } from "../src/storefront/storefront.schemas.ts"
+ */
+
+// The API's answers as these tools read them (types only), from the schemas in src/.
+/** @typedef {z.output<typeof Product>} ApiProduct */
+/** @typedef {z.output<typeof ProductList>} ApiProductPage */
+/** @typedef {z.output<typeof StorefrontProduct>} ApiStorefrontProduct */
+/** @typedef {z.output<typeof StorefrontProductList>} ApiStorefrontPage */
+/** @typedef {z.output<typeof ErrorBody>} ApiError */
+/** @typedef {z.output<typeof Org>} ApiOrg */
+/** @typedef {z.output<typeof ApiKey>} ApiKeyCreated POST /v1/admin/api_keys: the key itself in `key`. */
+/**
+ * An event as GET /v1/events lists it: the part these tools read (src/events/events.schemas.ts's
+ * Event, whose module needs the Workers types to load).
+ * @typedef {{ id: string, type: string, data: { object: ApiProduct, adjustment?: { delta: number, reason: string | null } } }} ApiEvent
+ */
+/** @typedef {{ object: "list", data: ApiEvent[], has_more: boolean, next_cursor: string | null }} ApiEventPage */
+
 export const wranglerEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
-/** Applies migrations/ to the local D1 (in `persistTo`, or wrangler's default .wrangler/state). */
+/**
+ * Applies migrations/ to the local D1 (in `persistTo`, or wrangler's default .wrangler/state).
+ * @param {string} [persistTo]
+ */
 export function migrate(persistTo) {
   const args = [
     "d1",
@@ -24,15 +52,19 @@ export function migrate(persistTo) {
   if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}${result.stderr}`);
 }
 
-/** A TCP port that is free on 127.0.0.1 now. */
+/**
+ * A TCP port that is free on 127.0.0.1 now.
+ * @type {() => Promise<number>}
+ */
 export const freePort = () =>
   new Promise((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
+      const { port } = /** @type {AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -41,6 +73,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * group too, and `kill()` (detached only), which sends SIGKILL to that whole group at once, with no
  * graceful stop, and resolves when wrangler has exited. A start that fails stops what it started
  * before it throws.
+ * @param {object} options
+ * @param {number} options.port
+ * @param {string} [options.persistTo]
+ * @param {Record<string, string>} [options.vars] each passed with `--var NAME:value`
+ * @param {StdioOptions} [options.stdio]
+ * @param {string[]} [options.args] more arguments of `wrangler dev`
+ * @param {number} [options.timeoutMs]
+ * @returns {Promise<LocalWorker>}
  */
 export async function startWorker({
   port,
@@ -66,9 +106,10 @@ export async function startWorker({
     ],
     { env: wranglerEnv, stdio, detached },
   );
+  /** @param {NodeJS.Signals} name */
   const signal = (name) => {
     try {
-      if (detached) process.kill(-child.pid, name);
+      if (detached) process.kill(-(/** @type {number} */ (child.pid)), name);
       else child.kill(name);
     } catch {
       // already gone
@@ -108,8 +149,21 @@ export async function startWorker({
   await stop();
   throw new Error(`wrangler dev did not come up within ${timeoutMs / 1000} s`);
 }
+/**
+ * @typedef {object} LocalWorker
+ * @property {ChildProcess} child `wrangler dev`
+ * @property {string} base its origin, `http://127.0.0.1:<port>`
+ * @property {() => Promise<void>} stop
+ * @property {() => Promise<void>} kill
+ */
 
-/** A JSON call to the local API: GET, or POST with a body. */
+/**
+ * A JSON call to the local API: GET, or POST with a body. The answer's `body` is its JSON, unchecked.
+ * @param {string} base
+ * @param {string} path
+ * @param {{ token?: string, body?: object }} [options]
+ * @returns {Promise<{ status: number, body: unknown }>}
+ */
 export async function call(base, path, { token, body } = {}) {
   const response = await fetch(`${base}${path}`, {
     method: body ? "POST" : "GET",
@@ -125,20 +179,25 @@ export const SECRET_KEY_SCOPES = ["product.edit", "webhook.manage"];
 /**
  * An org with a secret key (SECRET_KEY_SCOPES) and a publishable key (storefront.read) for
  * `origins`, made through the admin API. With `orgId`, new keys for that org (throws if it is gone).
+ * @param {string} base
+ * @param {string} adminToken
+ * @param {{ name: string, origins: string[], orgId?: string }} shop
+ * @returns {Promise<{ org_id: string, key: string, publishable_key: string }>}
  */
 export async function createShop(base, adminToken, { name, origins, orgId }) {
   if (!orgId) {
     const org = await call(base, "/v1/admin/orgs", { token: adminToken, body: { name } });
     if (org.status !== 201) throw new Error(`could not create an org: ${JSON.stringify(org.body)}`);
-    orgId = org.body.id;
+    orgId = /** @type {ApiOrg} */ (org.body).id;
   }
+  /** @param {Record<string, unknown>} body */
   const key = async (body) => {
     const created = await call(base, "/v1/admin/api_keys", {
       token: adminToken,
       body: { name, org_ids: [orgId], ...body },
     });
     if (created.status !== 201) throw new Error(`could not create a key: ${JSON.stringify(created.body)}`);
-    return created.body.key;
+    return /** @type {ApiKeyCreated} */ (created.body).key;
   };
   return {
     org_id: orgId,

@@ -5,7 +5,10 @@ import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 const [bundle = "dist/index.js", out = "dist/openapi.json"] = process.argv.slice(2);
-const worker = (await import(pathToFileURL(bundle).href)).default;
+/** The Worker's default export: only `fetch` is called, with no bindings. */
+const worker = /** @type {{ fetch(request: Request, env: object, ctx: object): Promise<Response> }} */ (
+  (await import(pathToFileURL(bundle).href)).default
+);
 // The Worker logs a line per request; this one is not worth showing.
 const log = console.log;
 console.log = () => {};

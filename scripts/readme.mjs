@@ -25,27 +25,37 @@ const ALLOWED_HOSTS = "127.0.0.1:9000";
 /** The documents whose `sh` blocks are run, in this order. */
 const DOCUMENTS = ["README.md", "docs/catalogue.md"];
 
-/** A document's `sh` blocks: their text, the line they start on, and why one is not run. */
+/**
+ * A document's `sh` blocks: their text, the line they start on, and why one is not run.
+ * @param {string} file
+ * @param {string} markdown
+ * @returns {{ where: string, text: string, skip: string | undefined }[]}
+ */
 export function shellBlocks(file, markdown) {
   const blocks = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() !== "```sh") continue;
+    if (/** @type {string} */ (lines[i]).trim() !== "```sh") continue;
     let before = i - 1;
-    while (before >= 0 && lines[before].trim() === "") before--;
+    while (before >= 0 && /** @type {string} */ (lines[before]).trim() === "") before--;
     const skip = /^<!-- readme: not run: (.*) -->$/.exec(lines[before]?.trim() ?? "")?.[1];
     const start = i + 1;
-    while (i + 1 < lines.length && lines[i + 1].trim() !== "```") i++;
+    while (i + 1 < lines.length && /** @type {string} */ (lines[i + 1]).trim() !== "```") i++;
     blocks.push({ where: `${file}:${start + 1}`, text: lines.slice(start, i + 1).join("\n"), skip });
     i++;
   }
   return blocks;
 }
 
-/** A block's commands: a line, the lines its `\` continues onto, and lines inside an open quote. */
+/**
+ * A block's commands: a line, the lines its `\` continues onto, and lines inside an open quote.
+ * @param {string} text
+ */
 export function commandsOf(text) {
   const commands = [];
+  /** @type {string[]} */
   let current = [];
+  /** @param {string[]} lines */
   const quotesOpen = (lines) => {
     const code = lines.map((line) => line.replace(/\s#\s.*$/, "")).join("\n");
     return (code.match(/'/g) ?? []).length % 2 === 1;
@@ -64,9 +74,14 @@ export function commandsOf(text) {
 const PLACEHOLDER = /\b(prod|img|we|key|org|evt|sk|pk)_…|<next_cursor>/g;
 const ID = /^(prod|img|we|key|org|evt)_[0-9A-Za-z]{26}$/;
 
-/** Records the first id of each kind an answer holds in `filled`, and its `next_cursor`. */
+/**
+ * Records the first id of each kind an answer holds in `filled`, and its `next_cursor`.
+ * @param {Record<string, string>} filled placeholder → value
+ * @param {unknown} body an answer's JSON
+ */
 function remember(filled, body) {
   const seen = new Set();
+  /** @param {unknown} value */
   const walk = (value) => {
     if (typeof value === "string") {
       const kind = ID.exec(value)?.[1];
@@ -78,10 +93,15 @@ function remember(filled, body) {
     else if (value && typeof value === "object") Object.values(value).forEach(walk);
   };
   walk(body);
-  if (typeof body?.next_cursor === "string") filled["<next_cursor>"] = body.next_cursor;
+  const cursor = /** @type {{ next_cursor?: unknown } | undefined} */ (body)?.next_cursor;
+  if (typeof cursor === "string") filled["<next_cursor>"] = cursor;
 }
 
-/** The JSON of an answer curl printed (headers first with -i), or undefined. */
+/**
+ * The JSON of an answer curl printed (headers first with -i), or undefined.
+ * @param {string} output
+ * @returns {unknown}
+ */
 function jsonOf(output) {
   const body = output.startsWith("HTTP/")
     ? output
@@ -119,8 +139,11 @@ async function main() {
       origins: [`http://127.0.0.1:${port + 1}`],
     });
     await seedDemo(worker.base, shop.key);
+    /** @type {Record<string, string>} */
     const written = { "sk_…": shop.key, "pk_…": shop.publishable_key, "org_…": shop.org_id };
+    /** @type {Record<string, string>} */
     const read = {};
+    /** @param {string} placeholder */
     const fill = (placeholder) => written[placeholder] ?? read[placeholder];
     // A function, so that `curl` in any command prints its status last.
     const prelude = `curl() { command curl -sS -w '\\n%{http_code}' "$@"; }\n`;
@@ -132,14 +155,17 @@ async function main() {
       }
       console.log(block.where);
       for (const raw of commandsOf(block.text)) {
-        const shown = raw.split("\n")[0].slice(0, 110);
+        const shown = /** @type {string} */ (raw.split("\n")[0]).slice(0, 110);
         const missing = [...raw.matchAll(PLACEHOLDER)].map((m) => m[0]).filter((p) => !fill(p));
         if (missing.length > 0) {
           failed++;
           console.log(`  ✗ ${shown}\n    nothing earlier to fill ${missing.join(", ")} from`);
           continue;
         }
-        const command = raw.replace(PLACEHOLDER, fill).replaceAll("http://127.0.0.1:8787", worker.base);
+        // every placeholder is filled (checked just above)
+        const command = raw
+          .replace(PLACEHOLDER, /** @type {(placeholder: string) => string} */ (fill))
+          .replaceAll("http://127.0.0.1:8787", worker.base);
         if (/^[A-Z_]+=/.test(command)) {
           assignments += `export ${command}\n`;
           continue;
@@ -173,7 +199,7 @@ async function main() {
   } finally {
     for (const child of background) {
       try {
-        process.kill(-child.pid, "SIGKILL");
+        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
       } catch {
         // already gone
       }

@@ -6,6 +6,9 @@ import { gzipSync } from "node:zlib";
 import { wrangler } from "./proc.mjs";
 import { buildBundle } from "./worker.mjs";
 
+/** @import { Profiler } from "node:inspector" */
+
+/** @param {string} outdir */
 export async function bundleSize(outdir) {
   const { file } = await buildBundle(outdir, { minify: true });
   const minified = readFileSync(file);
@@ -13,14 +16,22 @@ export async function bundleSize(outdir) {
   return { minified_bytes: minified.length, gzip_bytes: gzip, gzip_kib: Number((gzip / 1024).toFixed(1)) };
 }
 
+/**
+ * @param {string} label
+ * @param {string} text
+ */
 const MS = (label, text) => {
   const match = new RegExp(`${label}:\\s*([\\d.]+)\\s*ms`).exec(text);
   return match ? Number(match[1]) : null;
 };
 
-/** Sums a V8 .cpuprofile's sample time by kind: idle, garbage collection, everything else. */
+/**
+ * Sums a V8 .cpuprofile's sample time by kind: idle, garbage collection, everything else.
+ * @param {string} file
+ */
 function profileTimes(file) {
-  const profile = JSON.parse(readFileSync(file, "utf8"));
+  // what `wrangler check startup` writes has samples and timeDeltas (µs)
+  const profile = /** @type {Required<Profiler.Profile>} */ (JSON.parse(readFileSync(file, "utf8")));
   const names = new Map(profile.nodes.map((node) => [node.id, node.callFrame.functionName]));
   let idle = 0;
   let gc = 0;
@@ -41,6 +52,7 @@ function profileTimes(file) {
 /**
  * `wrangler check startup --args=--minify`: builds the minified Worker, evaluates it in a local
  * workerd under the CPU profiler and reports the startup phase. Works offline.
+ * @param {string} outdir
  */
 export async function startupTime(outdir) {
   const outfile = join(outdir, "startup.cpuprofile");

@@ -4,9 +4,32 @@
 // (products.repo.ts insertProduct, products.stored.ts ProductFields).
 import { PRODUCT_DEFAULTS } from "../../src/products/products.defaults.ts";
 
+/** @import { Price, ProductFields } from "../../src/products/products.stored.ts" */
+
+/** @typedef {() => number} Random uniform in [0, 1) */
+/**
+ * A seeded row: the columns of `products` that the seed writes, by their SQL names (the others take
+ * their defaults).
+ * @typedef {object} SeedRow
+ * @property {string} id
+ * @property {string} org_id
+ * @property {ProductFields["status"]} status
+ * @property {ProductFields["type"]} type
+ * @property {string} data the JSON of ProductFields
+ * @property {number} version
+ * @property {string} created_at
+ * @property {string} updated_at
+ * @property {string} created_by
+ * @property {string} updated_by
+ */
+
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+/**
+ * mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)).
+ * @param {number} seed
+ * @returns {Random}
+ */
 export function prng(seed) {
   let state = seed >>> 0;
   return () => {
@@ -18,6 +41,7 @@ export function prng(seed) {
   };
 }
 
+/** @param {number} time ms */
 function encodeTime(time) {
   let out = "";
   for (let i = 0; i < 10; i++) {
@@ -27,7 +51,11 @@ function encodeTime(time) {
   return out;
 }
 
-/** A 26-character Crockford ULID: 10 characters of ms time, 16 of randomness. */
+/**
+ * A 26-character Crockford ULID: 10 characters of ms time, 16 of randomness.
+ * @param {number} time ms
+ * @param {Random} random
+ */
 export function ulid(time, random) {
   let tail = "";
   for (let i = 0; i < 16; i++) tail += CROCKFORD.charAt(Math.floor(random() * 32));
@@ -267,25 +295,32 @@ const COLORS = ["black", "white", "red", "navy", "olive", "sand", "grey", "teal"
 const TAX_CATEGORIES = ["standard", "reduced", "zero"];
 
 /** The tag and word the scenarios filter and search by. */
-export const COMMON_TAG = TAGS[0];
+export const COMMON_TAG = /** @type {string} */ (TAGS[0]);
 export const SEARCH_WORD = "kettle";
 
 const TAG_WEIGHTS = TAGS.map((_, rank) => 1 / (rank + 1) ** 0.9);
 const TAG_TOTAL = TAG_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
 
+/**
+ * @template T
+ * @param {Random} random
+ * @param {readonly T[]} list not empty
+ */
 function pick(random, list) {
-  return list[Math.floor(random() * list.length)];
+  return /** @type {T} */ (list[Math.floor(random() * list.length)]);
 }
 
+/** @param {Random} random */
 function pickTag(random) {
   let target = random() * TAG_TOTAL;
   for (let i = 0; i < TAGS.length; i++) {
-    target -= TAG_WEIGHTS[i];
-    if (target <= 0) return TAGS[i];
+    target -= /** @type {number} */ (TAG_WEIGHTS[i]);
+    if (target <= 0) return /** @type {string} */ (TAGS[i]);
   }
-  return TAGS[TAGS.length - 1];
+  return /** @type {string} */ (TAGS[TAGS.length - 1]);
 }
 
+/** @param {Random} random */
 function pickStatus(random) {
   const r = random();
   if (r < 0.85) return "active";
@@ -294,6 +329,7 @@ function pickStatus(random) {
   return "archived";
 }
 
+/** @param {Random} random */
 function pickType(random) {
   const r = random();
   if (r < 0.7) return "physical";
@@ -301,7 +337,10 @@ function pickType(random) {
   return "service";
 }
 
-/** A valid GTIN-13 in the GS1 restricted-circulation range 200–299, unique per index. */
+/**
+ * A valid GTIN-13 in the GS1 restricted-circulation range 200–299, unique per index.
+ * @param {number} index
+ */
 function gtin13(index) {
   const body = `2${String(index).padStart(11, "0")}`;
   let sum = 0;
@@ -309,12 +348,21 @@ function gtin13(index) {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-/** amount = round(cost × (100 + markup) / 100), half away from zero, for an integer markup. */
+/**
+ * amount = round(cost × (100 + markup) / 100), half away from zero, for an integer markup.
+ * @param {number} cost
+ * @param {number} markup
+ */
 function amountFromMarkup(cost, markup) {
   const scaled = cost * (100 + markup);
   return Math.sign(scaled) * Math.floor((Math.abs(scaled) + 50) / 100);
 }
 
+/**
+ * @param {Random} random
+ * @param {string} currency
+ * @returns {Price}
+ */
 function price(random, currency) {
   if (random() < 0.3) {
     const cost = 100 + Math.floor(random() * 20_000);
@@ -341,6 +389,8 @@ function price(random, currency) {
  * Yields `count` product rows, oldest first: ids are `prod_` + a ULID whose time part increases
  * with the index (one second apart, ending one minute before `baseTime`).
  * Columns: id, org_id, status, type, data, version, created_at, updated_at, created_by, updated_by.
+ * @param {{ count: number, seed: number, orgId: string, keyId: string, baseTime: number }} options
+ * @returns {Generator<SeedRow, void, void>}
  */
 export function* products({ count, seed, orgId, keyId, baseTime }) {
   const random = prng(seed);
@@ -349,14 +399,17 @@ export function* products({ count, seed, orgId, keyId, baseTime }) {
     const time = start + i * 1000;
     const status = pickStatus(random);
     const type = pickType(random);
+    /** @type {Set<string>} */
     const tags = new Set();
     while (tags.size < 3) tags.add(pickTag(random));
+    /** @type {Set<string>} */
     const features = new Set();
     while (features.size < 5) features.add(pick(random, FEATURES));
     const words = Array.from({ length: 8 + Math.floor(random() * 8) }, () => pick(random, DESCRIPTION_WORDS));
     // Key order as the app stores ProductFields (zod output order, then the normalised fields).
     // Every field a product that sets none has, as the app stores it, so that a write measures
     // a steady state, not the first write of a row stored before those fields existed.
+    /** @type {ProductFields} */
     const fields = {
       ...PRODUCT_DEFAULTS,
       name: `${pick(random, ADJECTIVES)} ${pick(random, NOUNS)} ${String.fromCharCode(65 + (i % 26))}${i}`,
@@ -395,6 +448,7 @@ export function* products({ count, seed, orgId, keyId, baseTime }) {
   }
 }
 
+/** @type {(keyof SeedRow)[]} */
 export const PRODUCT_COLUMNS = [
   "id",
   "org_id",
@@ -408,6 +462,7 @@ export const PRODUCT_COLUMNS = [
   "updated_by",
 ];
 
+/** @param {string | number | null} value */
 const quote = (value) =>
   value === null
     ? "NULL"
@@ -415,7 +470,10 @@ const quote = (value) =>
       ? String(value)
       : `'${String(value).replaceAll("'", "''")}'`;
 
-/** One multi-row INSERT with literal values (no bound parameters, so no per-statement variable limit). */
+/**
+ * One multi-row INSERT with literal values (no bound parameters, so no per-statement variable limit).
+ * @param {SeedRow[]} rows
+ */
 export function insertSql(rows) {
   const values = rows.map((row) => `(${PRODUCT_COLUMNS.map((column) => quote(row[column])).join(",")})`);
   return `INSERT INTO products (${PRODUCT_COLUMNS.join(",")}) VALUES ${values.join(",")}`;
@@ -443,7 +501,10 @@ const RICH_LOCALES = {
 export const RICH_VARIANTS = RICH_SIZES.length * RICH_COLOURS.length;
 export const RICH_LOCALIZATIONS = Object.keys(RICH_LOCALES).length;
 
-/** The POST /v1/products body of rich product `index` (0-based): 2 options, 50 variants, 10 locales. */
+/**
+ * The POST /v1/products body of rich product `index` (0-based): 2 options, 50 variants, 10 locales.
+ * @param {number} index
+ */
 export function richProduct(index) {
   const number = index + 1;
   const variants = [];

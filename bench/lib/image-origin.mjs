@@ -4,6 +4,8 @@
 // https-only and no-loopback URL rules for exactly this host and port.
 import { createServer } from "node:http";
 
+/** @import { AddressInfo } from "node:net" */
+
 /** A 7 × 5 PNG (the `png` entry of test/fixtures/images.ts). */
 export const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAcAAAAFCAIAAAAG+GGPAAAAGklEQVR4nGPkOiHHgAEYT8hpYIoyYQqRKAoAwrwCB8cvSH8AAAAASUVORK5CYII=";
@@ -12,6 +14,7 @@ export const PNG =
  * `count` PNGs with distinct bytes: the PNG above with its index appended as 4 bytes. The Worker
  * sniffs only the header, so each is still a PNG for it, but each has its own sha256 (the API
  * stores the same bytes once per product).
+ * @param {number} count
  */
 function distinctPngs(count) {
   const base = Buffer.from(PNG, "base64");
@@ -23,7 +26,10 @@ function distinctPngs(count) {
   });
 }
 
-/** Starts the origin; resolves with its `host` (`127.0.0.1:<port>`), the image `urls`, their `bytes` and `stop()`. */
+/**
+ * Starts the origin; resolves with its `host` (`127.0.0.1:<port>`), the image `urls`, their `bytes` and `stop()`.
+ * @param {{ count?: number }} [options]
+ */
 export async function startImageOrigin({ count = 4 } = {}) {
   const images = distinctPngs(count);
   const server = createServer({ keepAlive: true }, (request, response) => {
@@ -40,14 +46,17 @@ export async function startImageOrigin({ count = 4 } = {}) {
   // HTTP keep-alive is on by default; a long idle timeout keeps the server from closing a connection
   // workerd is about to reuse (workerd is stopped before the origin, which closes them)
   server.keepAliveTimeout = 60_000;
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const host = `127.0.0.1:${server.address().port}`;
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    })
+  );
+  const host = `127.0.0.1:${/** @type {AddressInfo} */ (server.address()).port}`;
+  /** @type {() => Promise<void>} */
   const stop = () =>
     new Promise((resolve) => {
       server.close(() => resolve());

@@ -17,7 +17,20 @@ export const OFFLINE_ENV = {
   FORCE_COLOR: "0",
 };
 
-/** Runs a command to completion (killed after `timeoutMs`); resolves with its exit code and output. */
+/**
+ * @typedef {object} RunOptions
+ * @property {number} [timeoutMs]
+ * @property {string} [cwd]
+ * @property {NodeJS.ProcessEnv} [env]
+ */
+
+/**
+ * Runs a command to completion (killed after `timeoutMs`); resolves with its exit code and output.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {RunOptions} [options]
+ * @returns {Promise<{ code: number, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
+ */
 export function run(command, args, { timeoutMs = 120_000, cwd = ROOT, env = OFFLINE_ENV } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -41,7 +54,11 @@ export function run(command, args, { timeoutMs = 120_000, cwd = ROOT, env = OFFL
   });
 }
 
-/** Runs wrangler with the given arguments; throws with its output when it fails. */
+/**
+ * Runs wrangler with the given arguments; throws with its output when it fails.
+ * @param {string[]} args
+ * @param {RunOptions} [options]
+ */
 export async function wrangler(args, options) {
   buildAssets(); // wrangler.toml's [assets] directory, which every wrangler command here reads
   const result = await run(process.execPath, [WRANGLER, ...args], options);

@@ -3,6 +3,51 @@ import { RICH_COUNT } from "./catalog.mjs";
 import { fixed, int, seconds, table } from "./report.mjs";
 import { LIST_LIMIT } from "./scenarios.mjs";
 
+/**
+ * @import { bundleSize, startupTime } from "./bundle.mjs"
+ * @import { ScenarioResult } from "./load.mjs"
+ */
+
+/** @typedef {"worker" | "peer"} Stack */
+/**
+ * The Worker's figures at one size (bench/run.mjs, benchSize).
+ * @typedef {object} WorkerFigures
+ * @property {number} start_ms
+ * @property {number} first_request_ms
+ * @property {number} warm_request_ms
+ * @property {string[]} migrations the files applied
+ * @property {number} migrate_ms
+ * @property {number} seed_ms
+ * @property {number} seed_statements
+ * @property {number} seed_rows_per_s
+ * @property {number} rich_ms
+ * @property {ScenarioResult[]} scenarios
+ */
+/** @typedef {{ seed_ms: number, scenarios: ScenarioResult[] }} PeerFigures */
+/** @typedef {{ size: number, worker: WorkerFigures, peer: PeerFigures }} SizeResult */
+/**
+ * What bench/run.mjs measured; bench/results.json has it with the analysis and the summary.
+ * @typedef {object} Measured
+ * @property {string} commit
+ * @property {boolean} dirty
+ * @property {string} date
+ * @property {string} node
+ * @property {{ mode: string, sizes: number[], duration_s: number, warmup_s: number, connections: number,
+ *   seed: number, common_tag: string, search_word: string, rich_tag: string }} options
+ * @property {Awaited<ReturnType<typeof bundleSize>>} bundle
+ * @property {Awaited<ReturnType<typeof startupTime>>} startup
+ * @property {SizeResult[]} sizes smallest first
+ */
+/** @typedef {ReturnType<typeof analyse>} Analysis */
+/** @typedef {Measured & { analysis: Analysis, run_ms: number, summary: string }} BenchResults */
+/** @typedef {{ get_over_health: number | null, list_over_health: number | null }} Overhead */
+/** @typedef {{ size: number } & Record<Stack, Overhead>} OverheadRow */
+/**
+ * A target: `value` at most `limit`, or at least `floor`.
+ * @typedef {{ target: string, value: number | null | undefined, limit?: number, floor?: number }} Target
+ */
+
+/** @param {number} size */
 export const sizeLabel = (size) =>
   size >= 1_000_000 && size % 1_000_000 === 0
     ? `${size / 1_000_000}M`
@@ -10,15 +55,24 @@ export const sizeLabel = (size) =>
       ? `${size / 1000}k`
       : String(size);
 
+/**
+ * @param {ScenarioResult[] | undefined} scenarios
+ * @param {string} name
+ */
 export const byName = (scenarios, name) => scenarios?.find((result) => result.scenario === name);
+/**
+ * @param {number | null | undefined} a
+ * @param {number | null | undefined} b
+ */
 export const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Number((a / b).toFixed(3)));
 
+/** @param {Measured} results at least one size */
 export function analyse(results) {
   const sorted = [...results.sizes].sort((a, b) => a.size - b.size);
-  const smallest = sorted[0];
-  const largest = sorted[sorted.length - 1];
-  const p50Ratios = {};
-  for (const stack of ["worker", "peer"]) {
+  const smallest = /** @type {SizeResult} */ (sorted[0]);
+  const largest = /** @type {SizeResult} */ (sorted[sorted.length - 1]);
+  const p50Ratios = /** @type {Record<Stack, Record<string, number | null>>} */ ({});
+  for (const stack of /** @type {const} */ (["worker", "peer"])) {
     p50Ratios[stack] = {};
     for (const result of largest[stack].scenarios) {
       const small = byName(smallest[stack].scenarios, result.scenario);
@@ -26,11 +80,11 @@ export function analyse(results) {
     }
   }
   const overhead = results.sizes.map(({ size, worker, peer }) => {
-    const row = { size };
-    for (const [stack, data] of [
+    const row = /** @type {OverheadRow} */ ({ size });
+    for (const [stack, data] of /** @type {[Stack, WorkerFigures | PeerFigures][]} */ ([
       ["worker", worker],
       ["peer", peer],
-    ]) {
+    ])) {
       const health = byName(data.scenarios, "health")?.rps;
       row[stack] = {
         get_over_health: ratio(byName(data.scenarios, "get-by-id")?.rps, health),
@@ -40,9 +94,10 @@ export function analyse(results) {
     return row;
   });
   const large = largest.worker.scenarios;
+  /** @param {string} name */
   const rows = (name) => byName(large, name)?.server_timing?.rows_read ?? null;
-  const largeOverhead = overhead.find((row) => row.size === largest.size).worker;
-  const targets = [
+  const largeOverhead = /** @type {OverheadRow} */ (overhead.find((row) => row.size === largest.size)).worker;
+  const targets = /** @type {Target[]} */ ([
     { target: "rows read per GET by id ≤ 3", value: rows("get-by-id"), limit: 3 },
     ...["list", "list-filtered", "search"].map((name) => ({
       target: `rows read per ${name} page ≤ limit + 5 (${LIST_LIMIT + 5})`,
@@ -57,19 +112,21 @@ export function analyse(results) {
     { target: "GET-by-id rps ≥ 0.8× health", value: largeOverhead.get_over_health, floor: 0.8 },
     { target: "list rps ≥ 0.6× health", value: largeOverhead.list_over_health, floor: 0.6 },
     { target: "bundle ≤ 150 KiB gzip", value: results.bundle.gzip_kib, limit: 150 },
-  ].map((entry) => ({
+  ]).map((entry) => ({
     ...entry,
     at_size: entry.target.startsWith("bundle") ? undefined : largest.size,
+    // a missing value (undefined) compares false: not met
     met:
       entry.value === null
         ? null
         : entry.floor !== undefined
-          ? entry.value >= entry.floor
-          : entry.value <= entry.limit,
+          ? /** @type {number} */ (entry.value) >= entry.floor
+          : /** @type {number} */ (entry.value) <= /** @type {number} */ (entry.limit),
   }));
   return { smallest: smallest.size, largest: largest.size, p50Ratios, overhead, targets };
 }
 
+/** @param {BenchResults} results */
 export function render(results) {
   const lines = [];
   const o = results.options;
@@ -87,7 +144,7 @@ export function render(results) {
       "",
     );
     const rows = [];
-    for (const stack of ["worker", "peer"]) {
+    for (const stack of /** @type {const} */ (["worker", "peer"])) {
       for (const r of entry[stack].scenarios) {
         const st = r.server_timing;
         rows.push([
@@ -137,7 +194,7 @@ export function render(results) {
   lines.push(
     table(
       ["stack", ...names],
-      ["worker", "peer"].map((stack) => [
+      /** @type {const} */ (["worker", "peer"]).map((stack) => [
         stack,
         ...names.map((name) => fixed(a.p50Ratios[stack][name] ?? null)),
       ]),
@@ -174,18 +231,22 @@ export function render(results) {
   return lines.join("\n");
 }
 
+/** @param {BenchResults} results */
 export function summary(results) {
   const a = results.analysis;
-  const largest = results.sizes.find((entry) => entry.size === a.largest);
+  const largest = /** @type {SizeResult} */ (results.sizes.find((entry) => entry.size === a.largest));
   const w = largest.worker.scenarios;
-  const over = a.overhead.find((row) => row.size === a.largest);
+  const over = /** @type {OverheadRow} */ (a.overhead.find((row) => row.size === a.largest));
+  // the scenarios every run has
+  const getById = /** @type {ScenarioResult} */ (byName(w, "get-by-id"));
+  const list = /** @type {ScenarioResult} */ (byName(w, "list"));
   const met = a.targets.filter((t) => t.met).length;
   const ratioLabel = `${sizeLabel(a.largest)}/${sizeLabel(a.smallest)}`;
   return [
-    `bench: get-by-id ${int(byName(w, "get-by-id").rps)} rps (${fixed(over.worker.get_over_health)}× health)`,
+    `bench: get-by-id ${int(getById.rps)} rps (${fixed(over.worker.get_over_health)}× health)`,
     `list ${fixed(over.worker.list_over_health)}× health`,
-    `rows/get ${fixed(byName(w, "get-by-id").server_timing?.rows_read ?? null, 1)}`,
-    `rows/list ${fixed(byName(w, "list").server_timing?.rows_read ?? null, 1)}`,
+    `rows/get ${fixed(getById.server_timing?.rows_read ?? null, 1)}`,
+    `rows/list ${fixed(list.server_timing?.rows_read ?? null, 1)}`,
     `p50 ${ratioLabel} list ${fixed(a.p50Ratios.worker.list)} filter ${fixed(a.p50Ratios.worker["list-filtered"])} search ${fixed(a.p50Ratios.worker.search)}`,
     `bundle ${fixed(results.bundle.gzip_kib, 1)} KiB gzip`,
     `startup ${results.startup.active_ms} ms`,

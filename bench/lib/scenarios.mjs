@@ -12,21 +12,56 @@ import {
 import { PNG } from "./image-origin.mjs";
 import { header } from "./load.mjs";
 
+/**
+ * @import { ApiProduct, ApiProductPage, ApiStorefrontPage, ApiStorefrontProduct } from "../../scripts/local.mjs"
+ * @import { Scenario, ScenarioRequest } from "./load.mjs"
+ */
+
+/**
+ * What the scenarios run against: the seeded ids and the secret key (both stacks), and the Worker's
+ * other fixtures (the peer has none of them).
+ * @typedef {object} Fixtures
+ * @property {string[]} ids
+ * @property {string} key
+ * @property {string} publishableKey
+ * @property {string} url
+ * @property {string} imageId
+ * @property {string} stockId
+ * @property {string[]} imageUrls
+ * @property {() => Promise<string[]>} createRich makes the rich products, returns their ids
+ */
+
 export const LIST_LIMIT = 20;
 
+/**
+ * @param {number} a
+ * @param {number} b
+ * @returns {number}
+ */
 export function gcd(a, b) {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** A cursor over `ids` that visits them all in a scattered order (a stride coprime to the length). */
+/**
+ * A cursor over `ids` that visits them all in a scattered order (a stride coprime to the length).
+ * @template T
+ * @param {T[]} ids not empty
+ * @param {number} offset
+ * @returns {() => T}
+ */
 export function rotation(ids, offset) {
   let stride = Math.max(1, Math.floor(ids.length * 0.618)) | 1;
   while (gcd(stride, ids.length) !== 1) stride += 2;
   let index = 0;
-  return () => ids[(offset + index++ * stride) % ids.length];
+  return () => /** @type {T} */ (ids[(offset + index++ * stride) % ids.length]);
 }
 
-/** Uploads the 7 × 5 PNG once for the image scenario. */
+/**
+ * Uploads the 7 × 5 PNG once for the image scenario.
+ * @param {string} url
+ * @param {string} key
+ * @param {string} productId
+ */
 export async function uploadImage(url, key, productId) {
   const response = await fetch(`${url}/v1/products/${productId}/images`, {
     method: "POST",
@@ -35,10 +70,15 @@ export async function uploadImage(url, key, productId) {
   });
   if (response.status !== 200)
     throw new Error(`image upload answered ${response.status}: ${await response.text()}`);
-  return (await response.json()).images[0].id;
+  // the product, with its only image
+  const product = /** @type {ApiProduct} */ (await response.json());
+  return /** @type {ApiProduct["images"][number]} */ (product.images[0]).id;
 }
 
-/** A product as made by richProduct: every variant with its id, every localization with its slug. */
+/**
+ * A product as made by richProduct: every variant with its id, every localization with its slug.
+ * @type {(product: ApiProduct | undefined) => product is ApiProduct}
+ */
 export const isRich = (product) =>
   product?.object === "product" &&
   product.variants?.length === RICH_VARIANTS &&
@@ -46,7 +86,11 @@ export const isRich = (product) =>
   Object.keys(product.localizations ?? {}).length === RICH_LOCALIZATIONS &&
   Object.values(product.localizations).every((localization) => typeof localization.slug === "string");
 
-/** Creates the rich products through the API, one at a time, each checked; returns their ids. */
+/**
+ * Creates the rich products through the API, one at a time, each checked; returns their ids.
+ * @param {string} url
+ * @param {string} key
+ */
 export async function createRichProducts(url, key) {
   const ids = [];
   for (let index = 0; index < RICH_COUNT; index++) {
@@ -56,6 +100,7 @@ export async function createRichProducts(url, key) {
       body: JSON.stringify(richProduct(index)),
     });
     const text = await response.text();
+    /** @type {ApiProduct | undefined} */
     let body;
     try {
       body = JSON.parse(text);
@@ -72,10 +117,16 @@ export async function createRichProducts(url, key) {
   return ids;
 }
 
-/** The first page of what shoppers see (up to 100 products), each with its storefront ETag. */
+/**
+ * The first page of what shoppers see (up to 100 products), each with its storefront ETag.
+ * @param {string} url
+ * @param {string} publishableKey
+ */
 export async function storefrontSample(url, publishableKey) {
   const headers = { Authorization: `Bearer ${publishableKey}` };
-  const page = await (await fetch(`${url}/v1/storefront/products?limit=100`, { headers })).json();
+  const page = /** @type {ApiStorefrontPage} */ (
+    await (await fetch(`${url}/v1/storefront/products?limit=100`, { headers })).json()
+  );
   if (!Array.isArray(page.data) || page.data.length === 0) throw new Error("the storefront shows no product");
   const sample = [];
   for (const product of page.data) {
@@ -86,7 +137,11 @@ export async function storefrontSample(url, publishableKey) {
   return sample;
 }
 
-/** The product the adjustment scenarios change: stock tracked per product, backorders allowed. */
+/**
+ * The product the adjustment scenarios change: stock tracked per product, backorders allowed.
+ * @param {string} url
+ * @param {string} key
+ */
 export async function createStockProduct(url, key) {
   const response = await fetch(`${url}/v1/products`, {
     method: "POST",
@@ -98,13 +153,20 @@ export async function createStockProduct(url, key) {
   });
   if (response.status !== 201)
     throw new Error(`creating the stock product: ${response.status} ${await response.text()}`);
-  return (await response.json()).id;
+  return /** @type {ApiProduct} */ (await response.json()).id;
 }
 
+/**
+ * @param {"worker" | "peer"} stack
+ * @param {Pick<Fixtures, "ids" | "key"> & Partial<Fixtures>} fixtures all of them for the Worker
+ * @returns {Scenario[]}
+ */
 export function scenarios(stack, { ids, key, publishableKey, url, imageId, stockId, imageUrls, createRich }) {
   const auth = { Authorization: `Bearer ${key}` };
   const nextGet = rotation(ids, 0);
+  /** @param {ApiProductPage} body */
   const isPage = (body) => body.object === "list" && Array.isArray(body.data);
+  /** @type {Scenario[]} */
   const list = [
     { name: "health", path: "/health", noDb: true },
     {
@@ -113,26 +175,36 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       label: "/v1/products/{id}",
       headers: auth,
       setup: (req) => ({ ...req, path: `/v1/products/${nextGet()}` }),
-      expect: (body) => body.object === "product" && ids.includes(body.id),
+      expect: /** @param {ApiProduct} body */ (body) => body.object === "product" && ids.includes(body.id),
     },
     {
       name: "list",
       path: `/v1/products?limit=${LIST_LIMIT}`,
       headers: auth,
-      expect: (body) => isPage(body) && body.data.length === LIST_LIMIT && body.has_more === true,
+      expect: /** @param {ApiProductPage} body */ (body) =>
+        isPage(body) && body.data.length === LIST_LIMIT && body.has_more === true,
     },
   ];
   if (stack === "peer") return list;
 
   const nextPatch = rotation(ids, Math.floor(ids.length / 2));
+  /** @type {string[]} */
   let richIds = [];
+  /** @type {() => string} */
   let nextRich;
+  /** @type {Map<string, number>} product id → its last seen version */
   const versions = new Map();
   let created = 0;
   let patched = 0;
   let replaced = 0;
+  /** @type {() => number} */
   let nextRichIndex;
   // imageUrls: fetched by the Worker into R2; every one must become an image, none may fail
+  /**
+   * @param {string} name
+   * @param {{ idempotent?: boolean, imageUrls?: string[] }} [options]
+   * @returns {Scenario}
+   */
   const create = (name, { idempotent = false, imageUrls } = {}) => ({
     name,
     method: "POST",
@@ -158,7 +230,7 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
         image_urls: imageUrls,
       }),
     }),
-    expect: (body) =>
+    expect: /** @param {ApiProduct} body */ (body) =>
       body.object === "product" &&
       body.version === 1 &&
       (imageUrls === undefined ||
@@ -170,6 +242,11 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
   });
   let adjusted = 0;
   // one product with its own stock (backorders allowed), +1 at a time
+  /**
+   * @param {string} name
+   * @param {{ idempotent?: boolean }} options
+   * @returns {Scenario}
+   */
   const adjust = (name, { idempotent = false }) => ({
     name,
     method: "POST",
@@ -183,14 +260,14 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
         : req.headers,
       body: JSON.stringify({ delta: 1 }),
     }),
-    expect: (body) => body.object === "product" && body.id === stockId,
+    expect: /** @param {ApiProduct} body */ (body) => body.object === "product" && body.id === stockId,
   });
   list.push(
     {
       name: "list-filtered",
       path: `/v1/products?status=active&tag=${COMMON_TAG}`,
       headers: auth,
-      expect: (body) =>
+      expect: /** @param {ApiProductPage} body */ (body) =>
         isPage(body) &&
         body.data.length === LIST_LIMIT &&
         body.data.every((product) => product.status === "active" && product.tags.includes(COMMON_TAG)),
@@ -199,20 +276,20 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       name: "search",
       path: `/v1/products?q=${SEARCH_WORD}`,
       headers: auth,
-      expect: (body) =>
+      expect: /** @param {ApiProductPage} body */ (body) =>
         isPage(body) &&
         body.data.length > 0 &&
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
     },
     { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
-    ...storefrontScenarios(url, publishableKey),
+    ...storefrontScenarios(/** @type {string} */ (url), /** @type {string} */ (publishableKey)),
     {
       name: "get-rich",
       label: "/v1/products/{rich id}",
       headers: auth,
       // made only now: being the newest products, they would otherwise be the page of `list` above
       prepare: async () => {
-        richIds = await createRich();
+        richIds = await /** @type {Fixtures["createRich"]} */ (createRich)();
         nextRich = rotation(richIds, 0);
         nextRichIndex = rotation(
           richIds.map((_, index) => index),
@@ -220,13 +297,13 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
         );
       },
       setup: (req) => ({ ...req, path: `/v1/products/${nextRich()}` }),
-      expect: (body) => isRich(body) && richIds.includes(body.id),
+      expect: /** @param {ApiProduct} body */ (body) => isRich(body) && richIds.includes(body.id),
     },
     {
       name: "list-rich",
       path: `/v1/products?tag=${RICH_TAG}&limit=${RICH_COUNT}`,
       headers: auth,
-      expect: (body) =>
+      expect: /** @param {ApiProductPage} body */ (body) =>
         isPage(body) &&
         body.data.length === RICH_COUNT &&
         body.data.every((product) => product.variants?.length === RICH_VARIANTS),
@@ -257,9 +334,9 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       },
       onResponse: (_status, headers, context) => {
         const version = /"(\d+)"/.exec(header(headers, "etag") ?? "")?.[1];
-        if (version && context.id) versions.set(context.id, Number(version));
+        if (version && context.id) versions.set(/** @type {string} */ (context.id), Number(version));
       },
-      expect: (body) => body.object === "product" && body.version >= 2,
+      expect: /** @param {ApiProduct} body */ (body) => body.object === "product" && body.version >= 2,
     },
     {
       // a full replace of a rich product (50 variants, 10 locales) as a sync job sends it: every
@@ -273,7 +350,7 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       softStatuses: [412],
       setup: (req, context) => {
         const index = nextRichIndex();
-        const id = richIds[index];
+        const id = /** @type {string} */ (richIds[index]);
         context.id = id;
         return {
           ...req,
@@ -287,9 +364,9 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       },
       onResponse: (_status, headers, context) => {
         const version = /"(\d+)"/.exec(header(headers, "etag") ?? "")?.[1];
-        if (version && context.id) versions.set(context.id, Number(version));
+        if (version && context.id) versions.set(/** @type {string} */ (context.id), Number(version));
       },
-      expect: (body) => isRich(body) && body.version >= 2,
+      expect: /** @param {ApiProduct} body */ (body) => isRich(body) && body.version >= 2,
     },
     // the same create with 4 image URLs on the local origin: 4 fetches (4 at once), 4 R2 puts, 4 image
     // rows; last, so that its R2 and origin traffic does not run into the scenarios measured before it
@@ -301,11 +378,17 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
 /**
  * What a browser asks of the storefront: a product (fresh, by its slug, and again with its ETag) and
  * a page in German.
+ * @param {string} url
+ * @param {string} publishableKey
+ * @returns {Scenario[]}
  */
 export function storefrontScenarios(url, publishableKey) {
   const auth = { Authorization: `Bearer ${publishableKey}` };
+  /** @type {Awaited<ReturnType<typeof storefrontSample>>} */
   let sample = [];
+  /** @type {() => (typeof sample)[number]} */
   let next;
+  /** @param {ScenarioRequest} req */
   const product = (req) => {
     const item = next();
     return { item, req: { ...req, path: `/v1/storefront/products/${item.id}` } };
@@ -321,7 +404,8 @@ export function storefrontScenarios(url, publishableKey) {
         next = rotation(sample, 0);
       },
       setup: (req) => product(req).req,
-      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+      expect: /** @param {ApiStorefrontProduct} body */ (body) =>
+        body.object === "product" && sample.some((item) => item.id === body.id),
     },
     {
       name: "storefront-get-slug",
@@ -331,7 +415,8 @@ export function storefrontScenarios(url, publishableKey) {
         const { item, req: request } = product(req);
         return { ...request, path: `/v1/storefront/products/${item.slug}` };
       },
-      expect: (body) => body.object === "product" && sample.some((item) => item.id === body.id),
+      expect: /** @param {ApiStorefrontProduct} body */ (body) =>
+        body.object === "product" && sample.some((item) => item.id === body.id),
     },
     {
       name: "storefront-get-304",
@@ -341,7 +426,11 @@ export function storefrontScenarios(url, publishableKey) {
       probeStatus: 304,
       setup: (req) => {
         const { item, req: request } = product(req);
-        return { ...request, headers: { ...request.headers, "If-None-Match": item.etag } };
+        // every storefront product answers with its ETag
+        return {
+          ...request,
+          headers: { ...request.headers, "If-None-Match": /** @type {string} */ (item.etag) },
+        };
       },
     },
     {
@@ -349,7 +438,8 @@ export function storefrontScenarios(url, publishableKey) {
       path: `/v1/storefront/products?limit=${LIST_LIMIT}`,
       label: `/v1/storefront/products?limit=${LIST_LIMIT} (Accept-Language: de)`,
       headers: { ...auth, "Accept-Language": "de-DE, de;q=0.9, en;q=0.5" },
-      expect: (body) => body.object === "list" && body.data.length === LIST_LIMIT && body.has_more === true,
+      expect: /** @param {ApiStorefrontPage} body */ (body) =>
+        body.object === "list" && body.data.length === LIST_LIMIT && body.has_more === true,
     },
   ];
 }

@@ -6,6 +6,31 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { insertSql } from "./catalog.mjs";
 import { OFFLINE_ENV, ROOT, wrangler } from "./proc.mjs";
 
+/**
+ * @import { ApiKeyCreated, ApiOrg } from "../../scripts/local.mjs"
+ * @import { SeedRow } from "./catalog.mjs"
+ * @import { startImageOrigin } from "./image-origin.mjs"
+ */
+/** @typedef {Awaited<ReturnType<Miniflare["getD1Database"]>>} D1 the local D1, through Miniflare */
+/** @typedef {Awaited<ReturnType<typeof readWranglerConfig>>} WranglerConfig */
+/**
+ * The part of wrangler.toml read here, as unstable_readConfig returns it (wrangler's own Config
+ * type comes from @cloudflare/workers-utils, which wrangler bundles without its types).
+ * @typedef {object} WranglerToml
+ * @property {string} compatibility_date
+ * @property {string[]} [compatibility_flags]
+ * @property {Record<string, string>} vars
+ * @property {{ binding: string, database_id: string }[]} d1_databases
+ * @property {{ binding: string, id: string }[]} kv_namespaces
+ * @property {{ binding: string, bucket_name: string }[]} r2_buckets
+ * @property {{ name: string, namespace_id: string, simple: { limit: number, period: 10 | 60 } }[]} [ratelimits]
+ * @property {{ producers: { binding: string, queue: string }[], consumers: QueueConsumer[] }} queues
+ */
+/**
+ * @typedef {{ queue: string, max_batch_size?: number, max_batch_timeout?: number, max_retries?: number,
+ *   dead_letter_queue?: string }} QueueConsumer
+ */
+
 const UNLIMITED = 1_000_000_000;
 
 /** wrangler.toml as wrangler reads it (compatibility date and flags, vars, binding ids). */
@@ -15,7 +40,12 @@ export async function readWranglerConfig() {
     CLOUDFLARE_CF_FETCH_ENABLED: OFFLINE_ENV.CLOUDFLARE_CF_FETCH_ENABLED,
   });
   const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
+  const config = /** @type {WranglerToml} */ (unstable_readConfig({ config: join(ROOT, "wrangler.toml") }));
+  /**
+   * @template {{ binding: string }} T
+   * @param {T[]} list
+   * @param {string} name
+   */
   const binding = (list, name) => {
     const found = list.find((entry) => entry.binding === name);
     if (!found) throw new Error(`wrangler.toml has no binding ${name}`);
@@ -36,7 +66,11 @@ export async function readWranglerConfig() {
   };
 }
 
-/** `wrangler deploy --dry-run --outdir <dir>` (optionally minified); returns the path of index.js. */
+/**
+ * `wrangler deploy --dry-run --outdir <dir>` (optionally minified); returns the path of index.js.
+ * @param {string} outdir
+ * @param {{ minify?: boolean }} [options]
+ */
 export async function buildBundle(outdir, { minify = false } = {}) {
   const started = performance.now();
   await wrangler(["deploy", "--dry-run", "--outdir", outdir, ...(minify ? ["--minify"] : [])]);
@@ -47,6 +81,13 @@ export async function buildBundle(outdir, { minify = false } = {}) {
  * Starts workerd on 127.0.0.1 (a free port) with the bundle, the bindings and persistence in `persistDir`.
  * `imageOrigin` (bench/lib/image-origin.mjs) is the one host:port the Worker may fetch image URLs from
  * over http on loopback (IMAGE_FETCH_ALLOWED_HOSTS); without it the var is empty.
+ * @param {object} options
+ * @param {string} options.bundleFile
+ * @param {string} options.bundleDir
+ * @param {string} options.persistDir
+ * @param {WranglerConfig} options.config
+ * @param {string} options.adminToken
+ * @param {Awaited<ReturnType<typeof startImageOrigin>>} [options.imageOrigin]
  */
 export async function startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin }) {
   const started = performance.now();
@@ -63,7 +104,7 @@ export async function startWorker({ bundleFile, bundleDir, persistDir, config, a
       kvNamespaces: { IDEMPOTENCY: config.kv.id },
       r2Buckets: { IMAGES: config.r2.bucket_name },
       // The events queue and its dead-letter queue, produced and consumed by the Worker, as deployed.
-      queueProducers: { EVENTS: config.queues.producer.queue },
+      queueProducers: { EVENTS: /** @type {{ queue: string }} */ (config.queues.producer).queue },
       queueConsumers: Object.fromEntries(
         config.queues.consumers.map((consumer) => [
           consumer.queue,
@@ -114,7 +155,10 @@ export async function startWorker({ bundleFile, bundleDir, persistDir, config, a
   }
 }
 
-/** Applies migrations/*.sql in name order, each file one D1 batch (a transaction). */
+/**
+ * Applies migrations/*.sql in name order, each file one D1 batch (a transaction).
+ * @param {D1} db
+ */
 export async function applyMigrations(db) {
   const dir = join(ROOT, "migrations");
   const files = readdirSync(dir)
@@ -130,6 +174,18 @@ export async function applyMigrations(db) {
   return files;
 }
 
+/**
+ * An answer of `call`: `json` is what the caller expects (unchecked; undefined when not JSON).
+ * @template [T=unknown]
+ * @typedef {{ status: number, json: T, text: string }} Called
+ */
+
+/**
+ * @param {string} base
+ * @param {string} path
+ * @param {{ token?: string, method?: string, body?: unknown }} [options]
+ * @returns {Promise<Called>}
+ */
 async function call(base, path, { token, method = "GET", body } = {}) {
   const response = await fetch(`${base}${path}`, {
     method,
@@ -137,6 +193,7 @@ async function call(base, path, { token, method = "GET", body } = {}) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
+  /** @type {unknown} */
   let json;
   try {
     json = JSON.parse(text);
@@ -146,30 +203,40 @@ async function call(base, path, { token, method = "GET", body } = {}) {
   return { status: response.status, json, text };
 }
 
-/** An org and a secret key (product.edit) made through the admin API. */
+/**
+ * An org and a secret key (product.edit) made through the admin API.
+ * @param {string} base
+ * @param {string} adminToken
+ */
 export async function createOrgAndKey(base, adminToken) {
-  const org = await call(base, "/v1/admin/orgs", {
-    token: adminToken,
-    method: "POST",
-    body: { name: "Benchmark" },
-  });
+  const org = /** @type {Called<ApiOrg>} */ (
+    await call(base, "/v1/admin/orgs", {
+      token: adminToken,
+      method: "POST",
+      body: { name: "Benchmark" },
+    })
+  );
   if (org.status !== 201) throw new Error(`POST /v1/admin/orgs: ${org.status} ${org.text}`);
-  const key = await call(base, "/v1/admin/api_keys", {
-    token: adminToken,
-    method: "POST",
-    body: { name: "benchmark", org_ids: [org.json.id], type: "secret", scopes: ["product.edit"] },
-  });
+  const key = /** @type {Called<ApiKeyCreated>} */ (
+    await call(base, "/v1/admin/api_keys", {
+      token: adminToken,
+      method: "POST",
+      body: { name: "benchmark", org_ids: [org.json.id], type: "secret", scopes: ["product.edit"] },
+    })
+  );
   if (key.status !== 201) throw new Error(`POST /v1/admin/api_keys: ${key.status} ${key.text}`);
-  const publishable = await call(base, "/v1/admin/api_keys", {
-    token: adminToken,
-    method: "POST",
-    body: {
-      name: "benchmark storefront",
-      org_ids: [org.json.id],
-      type: "publishable",
-      scopes: ["storefront.read"],
-    },
-  });
+  const publishable = /** @type {Called<ApiKeyCreated>} */ (
+    await call(base, "/v1/admin/api_keys", {
+      token: adminToken,
+      method: "POST",
+      body: {
+        name: "benchmark storefront",
+        org_ids: [org.json.id],
+        type: "publishable",
+        scopes: ["storefront.read"],
+      },
+    })
+  );
   if (publishable.status !== 201)
     throw new Error(`POST /v1/admin/api_keys: ${publishable.status} ${publishable.text}`);
   return { orgId: org.json.id, keyId: key.json.id, key: key.json.key, publishableKey: publishable.json.key };
@@ -180,12 +247,18 @@ export async function createOrgAndKey(base, adminToken) {
 const MAX_STATEMENT_BYTES = 90_000;
 const STATEMENTS_PER_BATCH = 40;
 
-/** Inserts the rows with multi-row INSERTs; the migrations' triggers fill product_lookups and products_fts. */
+/**
+ * Inserts the rows with multi-row INSERTs; the migrations' triggers fill product_lookups and products_fts.
+ * @param {D1} db
+ * @param {Iterable<SeedRow>} rows
+ */
 export async function seedD1(db, rows) {
   const started = performance.now();
   const ids = [];
+  /** @type {SeedRow[]} */
   let pending = [];
   let pendingBytes = 0;
+  /** @type {string[]} */
   let statements = [];
   let statementCount = 0;
   const flushBatch = async () => {

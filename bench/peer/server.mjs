@@ -12,7 +12,22 @@ import { DatabaseSync } from "node:sqlite";
 import Fastify from "fastify";
 import { products } from "../lib/catalog.mjs";
 
-const config = JSON.parse(process.argv[2] ?? "{}");
+/**
+ * @import { AddressInfo } from "node:net"
+ * @import { FastifyReply, FastifyRequest } from "fastify"
+ * @import { ProductFields } from "../../src/products/products.stored.ts"
+ * @import { SeedRow } from "../lib/catalog.mjs"
+ */
+/**
+ * The one argument, from bench/run.mjs: the database file, the catalogue to generate (as the
+ * Worker's) and the key's id, org and SHA-256.
+ * @typedef {{ db: string, count: number, seed: number, orgId: string, keyId: string, keyHash: string,
+ *   baseTime: number }} PeerConfig
+ */
+/** @typedef {SeedRow & { total_scans: number, last_scanned_at: string | null }} PeerRow a row of products */
+/** @typedef {{ id: string, type: string, org_ids: string, scopes: string }} KeyRow a row of api_keys, as findKey reads it */
+
+const config = /** @type {PeerConfig} */ (JSON.parse(process.argv[2] ?? "{}"));
 const TABLES = ["products", "api_keys", "product_lookups"];
 
 /** The CREATE TABLE / CREATE INDEX statements of TABLES from the first migration. */
@@ -28,6 +43,7 @@ function schemaStatements() {
     });
 }
 
+/** @param {DatabaseSync} db */
 function seed(db) {
   const started = performance.now();
   for (const statement of schemaStatements()) db.exec(statement);
@@ -62,7 +78,7 @@ function seed(db) {
       row.created_by,
       row.updated_by,
     );
-    const fields = JSON.parse(row.data);
+    const fields = /** @type {ProductFields} */ (JSON.parse(row.data));
     if (fields.sku !== null) lookup.run(row.org_id, "sku", fields.sku, row.id);
     if (fields.gtin !== null) lookup.run(row.org_id, "gtin", fields.gtin.padStart(14, "0"), row.id);
     for (const tag of fields.tags) lookup.run(row.org_id, "tag", tag, row.id);
@@ -72,9 +88,12 @@ function seed(db) {
   return performance.now() - started;
 }
 
-/** The API representation of a stored product, as the app's toProduct builds it. */
+/**
+ * The API representation of a stored product, as the app's toProduct builds it.
+ * @param {PeerRow} row
+ */
 function toProduct(row) {
-  const fields = JSON.parse(row.data);
+  const fields = /** @type {ProductFields} */ (JSON.parse(row.data));
   return {
     id: row.id,
     object: "product",
@@ -119,17 +138,27 @@ const listProducts = db.prepare("SELECT * FROM products WHERE org_id = ? ORDER B
 
 const KEY_PATTERN = /^Bearer\s+((?:sk|pk)_[A-Za-z0-9]{16,128})\s*$/i;
 
+/**
+ * @param {FastifyReply} reply
+ * @param {number} status
+ * @param {string} key
+ * @param {string} message
+ */
 function error(reply, status, key, message) {
   return reply.code(status).send({ key, message, request_id: "req_peer" });
 }
 
-/** The org of the request's key, or undefined when the request is not authenticated. */
+/**
+ * The org of the request's key, or undefined when the request is not authenticated.
+ * @param {FastifyRequest} request
+ * @returns {string | undefined}
+ */
 function authenticate(request) {
   const key = KEY_PATTERN.exec(request.headers.authorization ?? "")?.[1];
   if (!key) return undefined;
-  const row = findKey.get(createHash("sha256").update(key).digest("hex"));
+  const row = /** @type {KeyRow | undefined} */ (findKey.get(createHash("sha256").update(key).digest("hex")));
   if (!row) return undefined;
-  const orgIds = JSON.parse(row.org_ids);
+  const orgIds = /** @type {string[]} */ (JSON.parse(row.org_ids));
   return orgIds.length === 1 ? orgIds[0] : undefined;
 }
 
@@ -140,8 +169,9 @@ app.get("/health", async () => ({ status: "ok" }));
 app.get("/v1/products/:id", async (request, reply) => {
   const orgId = authenticate(request);
   if (!orgId) return error(reply, 401, "unauthorized", "Missing or invalid API key.");
-  const row = findProduct.get(request.params.id, orgId);
-  if (!row) return error(reply, 404, "not_found", `No product with id '${request.params.id}'.`);
+  const params = /** @type {{ id: string }} */ (request.params);
+  const row = /** @type {PeerRow | undefined} */ (findProduct.get(params.id, orgId));
+  if (!row) return error(reply, 404, "not_found", `No product with id '${params.id}'.`);
   reply.header("ETag", `"${row.version}"`);
   return toProduct(row);
 });
@@ -149,11 +179,11 @@ app.get("/v1/products/:id", async (request, reply) => {
 app.get("/v1/products", async (request, reply) => {
   const orgId = authenticate(request);
   if (!orgId) return error(reply, 401, "unauthorized", "Missing or invalid API key.");
-  const limit = Number(request.query.limit ?? 20);
+  const limit = Number(/** @type {{ limit?: string }} */ (request.query).limit ?? 20);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     return error(reply, 400, "invalid_data", "limit must be an integer from 1 to 100.");
   }
-  const rows = listProducts.all(orgId, limit + 1);
+  const rows = /** @type {PeerRow[]} */ (listProducts.all(orgId, limit + 1));
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const hasMore = rows.length > limit && last !== undefined;
@@ -181,5 +211,5 @@ process.stdin.on("error", shutdown);
 process.stdin.resume();
 
 await app.listen({ host: "127.0.0.1", port: 0 });
-const address = app.server.address();
+const address = /** @type {AddressInfo} */ (app.server.address());
 process.stdout.write(`${JSON.stringify({ ready: true, port: address.port, seed_ms: seedMs })}\n`);

@@ -2,13 +2,19 @@
 // PNG drawn here (a round plate of its colour), and one hidden product the storefront must not show.
 import { crc32, deflateSync } from "node:zlib";
 
+/** @type {{ name: string, de: string, amount: number, compare?: number, colour: [number, number, number] }[]} */
 const DEMO = [
   { name: "Copper kettle", de: "Kupferkessel", amount: 5900, colour: [196, 110, 52] },
   { name: "Teapot", de: "Teekanne", amount: 3400, compare: 3900, colour: [74, 140, 96] },
   { name: "Espresso cup", de: "Espressotasse", amount: 1200, colour: [92, 64, 51] },
 ];
 
-/** A width × height PNG: a disc of `colour` on a light background. */
+/**
+ * A width × height PNG: a disc of `colour` on a light background.
+ * @param {[number, number, number]} colour red, green, blue
+ * @param {number} [width]
+ * @param {number} [height]
+ */
 export function discPng([r, g, b], width = 320, height = 240) {
   const rows = [];
   for (let y = 0; y < height; y++) {
@@ -19,6 +25,10 @@ export function discPng([r, g, b], width = 320, height = 240) {
     }
     rows.push(row);
   }
+  /**
+   * @param {string} type
+   * @param {Buffer} data
+   */
   const chunk = (type, data) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(data.length);
@@ -38,28 +48,45 @@ export function discPng([r, g, b], width = 320, height = 240) {
   ]);
 }
 
-/** POSTs `body` (JSON, or bytes of `contentType`) with `key`; resolves with the JSON answer, throws on an error. */
+/**
+ * POSTs `body` (JSON, or bytes of `contentType`) with `key`; resolves with the JSON answer, throws on an error.
+ * @param {string} base
+ * @param {string} key
+ * @param {string} path
+ * @param {unknown} body bytes (a Buffer) unless `contentType` is JSON
+ * @param {string} [contentType]
+ * @returns {Promise<unknown>}
+ */
 export async function post(base, key, path, body, contentType = "application/json") {
   const response = await fetch(`${base}${path}`, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": contentType },
-    body: contentType === "application/json" ? JSON.stringify(body) : body,
+    body:
+      contentType === "application/json"
+        ? JSON.stringify(body)
+        : /** @type {Uint8Array<ArrayBuffer>} */ (body),
   });
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
 
-/** Creates the demo products with `key` (a secret key with product.edit); returns their names. */
+/**
+ * Creates the demo products with `key` (a secret key with product.edit); returns their names.
+ * @param {string} base
+ * @param {string} key
+ */
 export async function seedDemo(base, key) {
   for (const item of DEMO) {
-    const product = await post(base, key, "/v1/products", {
-      name: item.name,
-      description: `${item.name}, from the demo catalogue.`,
-      prices: [{ currency: "EUR", amount: item.amount, compare_at_amount: item.compare ?? null }],
-      on_sale: item.compare !== undefined,
-      tags: ["demo"],
-      localizations: { de: { name: item.de, description: `${item.de} aus dem Demo-Katalog.` } },
-    });
+    const product = /** @type {{ id: string }} */ (
+      await post(base, key, "/v1/products", {
+        name: item.name,
+        description: `${item.name}, from the demo catalogue.`,
+        prices: [{ currency: "EUR", amount: item.amount, compare_at_amount: item.compare ?? null }],
+        on_sale: item.compare !== undefined,
+        tags: ["demo"],
+        localizations: { de: { name: item.de, description: `${item.de} aus dem Demo-Katalog.` } },
+      })
+    );
     await post(base, key, `/v1/products/${product.id}/images`, discPng(item.colour), "image/png");
   }
   await post(base, key, "/v1/products", { name: "Secret prototype", visible: false, tags: ["demo"] });

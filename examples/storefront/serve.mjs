@@ -4,9 +4,14 @@ import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { build } from "esbuild";
 
+/** @import { OutputFile } from "esbuild" */
+
 const here = new URL(".", import.meta.url);
 
-/** Starts the page's server on 127.0.0.1:`port`; resolves with it once listening. */
+/**
+ * Starts the page's server on 127.0.0.1:`port`; resolves with it once listening.
+ * @param {{ port: number, api: string, publishableKey: string }} options
+ */
 export async function serveStorefront({ port, api, publishableKey }) {
   const bundle = await build({
     entryPoints: [new URL("app.ts", here).pathname],
@@ -17,9 +22,13 @@ export async function serveStorefront({ port, api, publishableKey }) {
     platform: "browser",
     logLevel: "silent",
   });
+  /** @type {Record<string, [string, string | Uint8Array]>} path → its Content-Type and body */
   const files = {
     "/examples/storefront/": ["text/html; charset=utf-8", await readFile(new URL("index.html", here))],
-    "/examples/storefront/app.js": ["text/javascript; charset=utf-8", bundle.outputFiles[0].contents],
+    "/examples/storefront/app.js": [
+      "text/javascript; charset=utf-8",
+      /** @type {[OutputFile]} */ (bundle.outputFiles)[0].contents,
+    ],
     "/examples/storefront/config.json": [
       "application/json",
       JSON.stringify({ api, publishable_key: publishableKey }),
@@ -38,6 +47,6 @@ export async function serveStorefront({ port, api, publishableKey }) {
     }
     response.writeHead(200, { "Content-Type": file[0], "Cache-Control": "no-store" }).end(file[1]);
   });
-  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(port, "127.0.0.1", resolve)));
   return server;
 }
