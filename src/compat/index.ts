@@ -1,4 +1,5 @@
 import type { createRouter } from "../shared/router";
+import { awardee } from "./awardee";
 import { dialectDocument } from "./dialect";
 import { trata } from "./trata";
 import { wethod } from "./wethod";
@@ -23,6 +24,15 @@ const DIALECTS = [
       title: "Wethod products (compat)",
       description:
         "Wethod's product API served by the Products API: change only the base URL. Mapping: docs/compat.md.",
+    },
+  },
+  {
+    base: "/compat/awardee",
+    router: awardee,
+    info: {
+      title: "Awardee products (compat)",
+      description:
+        "Awardee's product API served by the Products API: change only the base URL. Mapping: docs/compat.md.",
     },
   },
 ];

@@ -117,6 +117,8 @@ const TAGS: Record<string, string> = {
   Admin: "Operators: orgs and api keys, with the ADMIN_TOKEN.",
   Operations: "Liveness of the Worker.",
   "Wethod dialect": "Wethod's product API, as Wethod documents it, over the same products (docs/compat.md).",
+  "Awardee dialect":
+    "Awardee's product API, as Awardee documents it, over the same products (docs/compat.md).",
   "Trata dialect": "Trata's product API, as Trata documents it, over the same products (docs/compat.md).",
 };
 

@@ -4,6 +4,7 @@
 // runAll() (a list of requests, a few at a time).
 
 import { exports } from "cloudflare:workers";
+import { uuidToUlid } from "../../../src/lib/ids";
 import { ADMIN_TOKEN, api, BASE, createKey } from "../../helpers";
 import { type Check, errorKey, is2xx, type Result, shapeProblems } from "./checks";
 import { utf8 } from "./json";
@@ -173,6 +174,14 @@ function trackProducts(req: Req, result: Result) {
   )
     state.wethodNumbers.add(Number(id));
   if (req.method === "POST" && created && typeof id === "string") state.createdProducts.add(id);
+  // Awardee's create answers the product's ULID as a UUID.
+  if (
+    req.method === "POST" &&
+    /^\/compat\/awardee\/v1\/products(\?|$)/.test(req.path) &&
+    result.status === 201 &&
+    typeof id === "string"
+  )
+    state.createdProducts.add(`prod_${uuidToUlid(id)}`);
   const deleted = /^(\/compat\/trata)?\/v1\/products\/[^/?]+(\?|$)/.test(req.path);
   if (req.method === "DELETE" && deleted && is2xx(result) && typeof id === "string")
     state.deletedProducts.add(id);

@@ -8,7 +8,14 @@ import { createKey } from "../../helpers";
 import { expect2xx, type Result, type TextField } from "./checks";
 import { execute, type Req } from "./harness";
 import { concat, type Json, toJson } from "./json";
-import { PRODUCT_TEXT, productBody, productText, productTextStored, storedDifference } from "./products";
+import {
+  gtin13,
+  PRODUCT_TEXT,
+  productBody,
+  productText,
+  productTextStored,
+  storedDifference,
+} from "./products";
 import { state } from "./state";
 
 export const TEXT_TARGETS = 8;
@@ -140,6 +147,21 @@ export const OPS: Op[] = [
       external_cost: 100.5,
       markup: 20,
       price: 120.6,
+    }),
+    mediaTypes: JSON_ONLY,
+    idempotency: true,
+    naughty: "all",
+  },
+  {
+    id: "POST /compat/awardee/v1/products",
+    method: "POST",
+    path: () => "/compat/awardee/v1/products",
+    body: () => ({
+      name: "Espresso machine",
+      gtin: gtin13(++state.serial),
+      description: "15 bar pump",
+      destination: { url: "https://example.com/espresso" },
+      status: "active",
     }),
     mediaTypes: JSON_ONLY,
     idempotency: true,

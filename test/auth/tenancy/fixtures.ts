@@ -4,6 +4,7 @@
 // own product, image, deleted image, endpoint and event. setUpOrgs() fills `state` (beforeAll);
 // snapshotOfB() reads B's data as B sees it, before the sweep and after.
 import { expect } from "vitest";
+import { ulidToUuid } from "../../../src/lib/ids";
 import { admin, api, createKey, createOrg } from "../../helpers";
 import { pngVariant } from "../../image-origin";
 import { png } from "./generators";
@@ -50,6 +51,9 @@ export async function waitForDeliveries(endpointId: string, eventIds: string[]) 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** A product id as the dialects with UUID ids (Awardee, Tamio) name it. */
+export const uuidOf = (productId: string) => ulidToUuid(productId.slice("prod_".length)) as string;
 
 /** B's data as B reads it: products, endpoint, events, storefront, image. */
 export async function snapshotOfB(): Promise<Snapshot> {
@@ -185,6 +189,7 @@ export async function setUpOrgs(): Promise<void> {
   state.B = {
     org: bOrg,
     p1: p1Id,
+    p1Uuid: uuidOf(p1Id),
     p2: String(p2.body.id),
     p3: String(p3.body.id),
     img: image.id,
@@ -212,9 +217,11 @@ export async function setUpOrgs(): Promise<void> {
 
   const grand = lowerRandom();
   const gword = `gzq${grand}`;
+  const g1 = ghostId(state.B.p1);
   state.G = {
     org: ghostId(state.B.org),
-    p1: ghostId(state.B.p1),
+    p1: g1,
+    p1Uuid: uuidOf(g1),
     p2: ghostId(state.B.p2),
     p3: ghostId(state.B.p3),
     img: ghostId(state.B.img),

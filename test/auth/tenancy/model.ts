@@ -57,6 +57,8 @@ export const productCursor = (id: string) => btoa(`i:${id}`).replaceAll("=", "")
 export type Names = {
   org: string;
   p1: string;
+  /** p1 as the dialects with UUID ids name it. */
+  p1Uuid: string;
   p2: string;
   p3: string;
   img: string;

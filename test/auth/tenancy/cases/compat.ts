@@ -1,6 +1,7 @@
 // The seed dialects (/compat/{vendor}): the same keys, orgs and ids as /v1, so B's products are
 // as unknown to A there as in /v1.
 import { expect } from "vitest";
+import { uuidOf } from "../fixtures";
 import { type Case, created, orgOf, pk, same, sk } from "../generators";
 import { state } from "../model";
 
@@ -15,8 +16,39 @@ const trataBody = {
 };
 
 const WETHOD = "/compat/wethod/api/products";
+const AWARDEE = "/compat/awardee/v1/products";
 
 export const COMPAT_CASES: Case[] = [
+  same(
+    "POST /compat/awardee/v1/products",
+    "Org-Id of B",
+    (n) => sk("POST", AWARDEE, { headers: orgOf(n), body: { name: "Probe" } }),
+    [403],
+  ),
+  same(
+    "POST /compat/awardee/v1/products",
+    "publishable key",
+    () => pk("POST", AWARDEE, { body: { name: "Probe" } }),
+    [403],
+  ),
+  same(
+    "GET /compat/awardee/v1/products/{id}",
+    "B's product",
+    (n) => sk("GET", `${AWARDEE}/${n.p1Uuid}`),
+    [404],
+  ),
+  same(
+    "GET /compat/awardee/v1/products/{id}",
+    "Org-Id of B on A's product",
+    (n) => sk("GET", `${AWARDEE}/${uuidOf(state.A.product)}`, { headers: orgOf(n) }),
+    [403],
+  ),
+  same(
+    "GET /compat/awardee/v1/products/{id}",
+    "publishable key",
+    (n) => pk("GET", `${AWARDEE}/${n.p1Uuid}`),
+    [403],
+  ),
   same(
     "POST /compat/wethod/api/products",
     "Org-Id of B",
