@@ -14,9 +14,9 @@ How the API behaves beyond the shapes below, and why: the design notes, as [guid
   visibility, projection, locale, slugs, caching.
 - [Events and webhooks](/docs/guides/events.html): which writes make events, delivery and retries, signatures.
 - [Limits, errors, keys and routing](/docs/guides/limits.html): how the limits are enforced, what comes first.
-- [Seed dialects](/docs/guides/compat.html): the Trata, Wethod and Awardee APIs served as their vendors
-  document them, under \`/compat/trata\`, \`/compat/wethod\` and \`/compat/awardee\`, over the same
-  products; how each field maps.
+- [Seed dialects](/docs/guides/compat.html): the Trata, Wethod, Awardee and Tamio APIs served as their
+  vendors document them, under \`/compat/trata\`, \`/compat/wethod\`, \`/compat/awardee\` and
+  \`/compat/tamio\`, over the same products; how each field maps.
 - [The OpenAPI document](/docs/guides/openapi.html): what this document says, and the choices behind it.
 - [Architecture](/docs/guides/architecture.html): where things are, how a request flows, what D1 holds,
   what checks it.

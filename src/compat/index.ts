@@ -1,6 +1,7 @@
 import type { createRouter } from "../shared/router";
 import { awardee } from "./awardee";
 import { dialectDocument } from "./dialect";
+import { tamio } from "./tamio";
 import { trata } from "./trata";
 import { wethod } from "./wethod";
 
@@ -33,6 +34,15 @@ const DIALECTS = [
       title: "Awardee products (compat)",
       description:
         "Awardee's product API served by the Products API: change only the base URL. Mapping: docs/compat.md.",
+    },
+  },
+  {
+    base: "/compat/tamio",
+    router: tamio,
+    info: {
+      title: "Tamio products (compat)",
+      description:
+        "Tamio's product API (create service, read) served by the Products API: change only the base URL. Mapping: docs/compat.md.",
     },
   },
 ];

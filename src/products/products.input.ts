@@ -265,7 +265,14 @@ const Variant = z
     gtin: Gtin.nullable().default(null),
     prices: z.array(VariantPrice).max(50).default([]),
     inventory: z
-      .strictObject({ quantity: Quantity.default(0), allow_backorder: z.boolean().default(false) })
+      .strictObject({
+        quantity: Quantity.default(0),
+        allow_backorder: z.boolean().default(false),
+        tracked: z.boolean().default(true).openapi({
+          description:
+            "With `inventory.tracking: variant`: false is always in stock (its quantity is kept but not counted), as Shopify's InventoryItem `tracked`.",
+        }),
+      })
       .nullable()
       .default(null),
     visible: z.boolean().default(true),

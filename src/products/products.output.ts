@@ -170,7 +170,9 @@ export const Product = z
         sku: z.string().nullable(),
         gtin: z.string().nullable(),
         prices: z.array(z.object({ currency: z.string(), amount: z.int() })),
-        inventory: z.object({ quantity: z.int(), allow_backorder: z.boolean() }).nullable(),
+        inventory: z
+          .object({ quantity: z.int(), allow_backorder: z.boolean(), tracked: z.boolean() })
+          .nullable(),
         visible: z.boolean(),
         image_ids: z.array(z.string()),
         in_stock: z.boolean(),

@@ -33,14 +33,17 @@ export type ProductFields = Omit<
   localizations: Record<string, Localization>;
 };
 
-/** A variant as stored: its id stays while its option combination does. */
+/**
+ * A variant as stored: its id stays while its option combination does. `inventory.tracked` is
+ * absent in variants stored before it existed: those are tracked (variantInventory).
+ */
 export type StoredVariant = {
   id: string;
   options: Record<string, string>;
   sku: string | null;
   gtin: string | null;
   prices: { currency: string; amount: number }[];
-  inventory: { quantity: number; allow_backorder: boolean } | null;
+  inventory: { quantity: number; allow_backorder: boolean; tracked?: boolean } | null;
   visible: boolean;
   image_ids: string[];
 };

@@ -45,11 +45,18 @@ export function finalVariantPrices(
   });
 }
 
-/** A variant's stock: its own with tracking per variant (none set is 0), else the product's. */
+/** A variant's inventory as read: `tracked` is true in variants stored before it existed. */
+export const variantInventory = (variant: StoredVariant) =>
+  variant.inventory === null ? null : { ...variant.inventory, tracked: variant.inventory.tracked ?? true };
+
+/**
+ * A variant's stock: its own with tracking per variant (none set is 0; an untracked one always in
+ * stock), else the product's.
+ */
 export function variantInStock(fields: ProductFields, variant: StoredVariant): boolean {
   if (fields.inventory.tracking !== "variant") return inStock(fields);
-  const stock = variant.inventory ?? { quantity: 0, allow_backorder: false };
-  return stock.quantity > 0 || stock.allow_backorder;
+  const stock = variantInventory(variant) ?? { quantity: 0, allow_backorder: false, tracked: true };
+  return !stock.tracked || stock.quantity > 0 || stock.allow_backorder;
 }
 
 /**
@@ -125,7 +132,11 @@ export function toProduct(row: ProductRow, origin: string, now = Date.now()) {
     destination: fields.destination,
     related_product_ids: fields.related_product_ids,
     options: fields.options,
-    variants: fields.variants.map((variant) => ({ ...variant, in_stock: variantInStock(fields, variant) })),
+    variants: fields.variants.map((variant) => ({
+      ...variant,
+      inventory: variantInventory(variant),
+      in_stock: variantInStock(fields, variant),
+    })),
     variant_pricing: fields.variant_pricing,
     inventory: fields.inventory,
     in_stock: inStock(fields),

@@ -120,6 +120,7 @@ const TAGS: Record<string, string> = {
   "Awardee dialect":
     "Awardee's product API, as Awardee documents it, over the same products (docs/compat.md).",
   "Trata dialect": "Trata's product API, as Trata documents it, over the same products (docs/compat.md).",
+  "Tamio dialect": "Tamio's product API, as Tamio documents it, over the same products (docs/compat.md).",
 };
 
 const isKeyed = (operation: Operation) =>

@@ -182,6 +182,15 @@ function trackProducts(req: Req, result: Result) {
     typeof id === "string"
   )
     state.createdProducts.add(`prod_${uuidToUlid(id)}`);
+  // Tamio's create answers 200 {"product": {"id": <UUID>, …}, "status": 200}.
+  const tamioId = (result.json as { product?: { id?: unknown } } | undefined)?.product?.id;
+  if (
+    req.method === "POST" &&
+    /^\/compat\/tamio\/v2\/products\/create\/service(\?|$)/.test(req.path) &&
+    result.status === 200 &&
+    typeof tamioId === "string"
+  )
+    state.createdProducts.add(`prod_${uuidToUlid(tamioId)}`);
   const deleted = /^(\/compat\/trata)?\/v1\/products\/[^/?]+(\?|$)/.test(req.path);
   if (req.method === "DELETE" && deleted && is2xx(result) && typeof id === "string")
     state.deletedProducts.add(id);

@@ -168,6 +168,20 @@ export const OPS: Op[] = [
     naughty: "all",
   },
   {
+    id: "POST /compat/tamio/v2/products/create/service",
+    method: "POST",
+    path: () => "/compat/tamio/v2/products/create/service",
+    body: () => ({
+      unlimited_stock: true,
+      tax_category: "digital services",
+      pricing_model: [{ currency: "eur", price: 10 }],
+      languages: { en: { title: "my awesome product" } },
+    }),
+    mediaTypes: JSON_ONLY,
+    idempotency: true,
+    naughty: "all",
+  },
+  {
     id: "PUT /compat/trata/v1/products/{product_id}",
     method: "PUT",
     path: () => `/compat/trata${productPath(fx.put)}`,

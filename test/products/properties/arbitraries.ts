@@ -546,7 +546,11 @@ export function optionsAndVariantsArb(product: Body): fc.Arbitrary<Body> {
           prices: variantPriceArb,
           inventory: fc.option(
             fc.record(
-              { quantity: fc.integer({ min: 0, max: MAX_QUANTITY }), allow_backorder: fc.boolean() },
+              {
+                quantity: fc.integer({ min: 0, max: MAX_QUANTITY }),
+                allow_backorder: fc.boolean(),
+                tracked: fc.boolean(),
+              },
               { requiredKeys: [] },
             ),
           ),

@@ -452,7 +452,11 @@ export function expected(
       inventory:
         stock === null
           ? null
-          : { quantity: stock.quantity ?? 0, allow_backorder: stock.allow_backorder ?? false },
+          : {
+              quantity: stock.quantity ?? 0,
+              allow_backorder: stock.allow_backorder ?? false,
+              tracked: stock.tracked ?? true,
+            },
       visible: variant.visible ?? true,
       image_ids: unique(asList(variant.image_ids)),
     };

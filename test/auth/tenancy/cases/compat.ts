@@ -17,8 +17,46 @@ const trataBody = {
 
 const WETHOD = "/compat/wethod/api/products";
 const AWARDEE = "/compat/awardee/v1/products";
+const TAMIO = "/compat/tamio/v2/products";
+const tamioBody = {
+  unlimited_stock: true,
+  tax_category: "digital services",
+  pricing_model: [{ currency: "eur", price: 10 }],
+  languages: { en: { title: "Probe" } },
+};
 
 export const COMPAT_CASES: Case[] = [
+  same(
+    "POST /compat/tamio/v2/products/create/service",
+    "Org-Id of B",
+    (n) => sk("POST", `${TAMIO}/create/service`, { headers: orgOf(n), body: tamioBody }),
+    [403],
+  ),
+  same(
+    "POST /compat/tamio/v2/products/create/service",
+    "publishable key",
+    () => pk("POST", `${TAMIO}/create/service`, { body: tamioBody }),
+    [403],
+  ),
+  same(
+    "POST /compat/tamio/v2/products/create/service",
+    "B's product as a related product",
+    (n) => sk("POST", `${TAMIO}/create/service`, { body: { ...tamioBody, related_products: [n.p1Uuid] } }),
+    [400],
+  ),
+  same("GET /compat/tamio/v2/products/{id}", "B's product", (n) => sk("GET", `${TAMIO}/${n.p1Uuid}`), [404]),
+  same(
+    "GET /compat/tamio/v2/products/{id}",
+    "Org-Id of B on A's product",
+    (n) => sk("GET", `${TAMIO}/${uuidOf(state.A.product)}`, { headers: orgOf(n) }),
+    [403],
+  ),
+  same(
+    "GET /compat/tamio/v2/products/{id}",
+    "publishable key",
+    (n) => pk("GET", `${TAMIO}/${n.p1Uuid}`),
+    [403],
+  ),
   same(
     "POST /compat/awardee/v1/products",
     "Org-Id of B",
