@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
 import { COMMON_TAG, products, RICH_COUNT, RICH_TAG, SEARCH_WORD } from "./lib/catalog.mjs";
+import { floorRounds, startFloor, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT } from "./lib/proc.mjs";
@@ -29,6 +30,7 @@ import {
  * @import { BenchResults, PeerFigures, SizeResult, WorkerFigures } from "./lib/results.mjs"
  * @import { WranglerConfig } from "./lib/worker.mjs"
  * @import { PeerConfig } from "./peer/server.mjs"
+ * @import { FloorFigures } from "./lib/floor.mjs"
  */
 /** @typedef {{ duration: number, connections: number, warmup: number }} LoadOptions seconds, connections, seconds */
 /**
@@ -40,6 +42,7 @@ import {
  * @property {Awaited<ReturnType<typeof startImageOrigin>>} imageOrigin
  * @property {number} baseTime
  * @property {LoadOptions} opts
+ * @property {number} floor rounds against the floor Worker at this size (0: none)
  */
 
 const PEER = fileURLToPath(new URL("./peer/server.mjs", import.meta.url));
@@ -48,7 +51,8 @@ const SEED = 20261123;
 
 const USAGE = `usage: npm run bench [-- --quick]
   --quick            sizes 1000,10000 and 2 s per scenario
-env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)`;
+env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)
+     BENCH_FLOOR_ROUNDS=6 (3 with --quick; 0: no floor)`;
 
 /** @param {string} message */
 const usage = (message) => Object.assign(new Error(message), { usage: true });
@@ -87,6 +91,7 @@ function options() {
     duration: number("BENCH_DURATION", quick ? 2 : 5),
     connections: Math.round(number("BENCH_CONNECTIONS", 10)),
     warmup: number("BENCH_WARMUP", quick ? 0.5 : 1, { zero: true }),
+    floorRounds: Math.round(number("BENCH_FLOOR_ROUNDS", quick ? 3 : 6, { zero: true })),
   };
 }
 
@@ -291,6 +296,61 @@ async function using(resource, stop, body) {
   }
 }
 
+/** The reads measured against the floor, and the share of its rps each should reach. */
+const FLOOR_READS = ["get-by-id", "storefront-get", "list"];
+
+/**
+ * The floor Worker (bench/lib/floor.mjs) beside ours: its D1 holds every seeded id with the JSON
+ * our GET answers for one of the first 100, then FLOOR_ROUNDS interleaved rounds.
+ * @param {Context} ctx
+ * @param {string} dir
+ * @param {string[]} ids
+ * @param {string} key
+ * @param {{ url: string, pid: number }} worker
+ * @param {Scenario[]} workerScenarios
+ */
+async function benchFloor(ctx, dir, ids, key, worker, workerScenarios) {
+  /** @type {string[]} */
+  const bodies = [];
+  for (const id of ids.slice(0, 100)) {
+    const response = await fetch(`${worker.url}/v1/products/${id}`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!response.ok) throw new Error(`floor: GET /v1/products/${id} → ${response.status}`);
+    bodies.push(await response.text());
+  }
+  /** @type {[string, string][]} */
+  const rows = ids.map((id, i) => [id, /** @type {string} */ (bodies[i % bodies.length])]);
+  const persistDir = join(dir, "floor");
+  mkdirSync(persistDir, { recursive: true });
+  log(
+    `floor: starting the floor Worker (${rows.length.toLocaleString("en-US")} rows of ~${bodies[0]?.length} bytes)`,
+  );
+  const floor = await startFloor(ctx.config, persistDir, rows);
+  return using(
+    floor,
+    () => floor.mf.dispose(),
+    async () => {
+      const reads = FLOOR_READS.map((name) => {
+        const scenario = workerScenarios.find((candidate) => candidate.name === name);
+        if (!scenario) throw new Error(`floor: no scenario ${name}`);
+        return scenario;
+      });
+      for (const scenario of reads) {
+        await scenario.prepare?.();
+        await probe("worker", worker.url, scenario);
+      }
+      const figures = await floorRounds(floor, worker, reads, ctx.opts, ctx.floor, ids);
+      for (const row of figures.scenarios) {
+        log(
+          `floor ${row.scenario}: ${fixed(row.rps, 0)} rps (${fixed(row.ratio, 2)} × floor), ${fixed(row.cpu_ms, 2)} CPU ms/request`,
+        );
+      }
+      return figures;
+    },
+  );
+}
+
 /**
  * @param {number} size
  * @param {Context} ctx
@@ -306,16 +366,19 @@ async function benchSize(size, ctx) {
     size,
     worker: /** @type {WorkerFigures} */ ({}),
     peer: /** @type {PeerFigures} */ ({}),
+    floor: /** @type {FloorFigures | undefined} */ (undefined),
   };
 
   log(`${sizeLabel(size)}: starting the Worker (Miniflare, persistence in ${persistDir})`);
-  const worker = await startWorker({
-    ...ctx.bundle,
-    persistDir,
-    config: ctx.config,
-    adminToken,
-    imageOrigin: ctx.imageOrigin,
-  });
+  const { started: worker, pid: workerPid } = await withWorkerdPid(() =>
+    startWorker({
+      ...ctx.bundle,
+      persistDir,
+      config: ctx.config,
+      adminToken,
+      imageOrigin: ctx.imageOrigin,
+    }),
+  );
   const shared = await using(
     worker,
     () => worker.mf.dispose(),
@@ -348,21 +411,20 @@ async function benchSize(size, ctx) {
         log(`${sizeLabel(size)}: rich products created in ${seconds(out.worker.rich_ms)}`);
         return richIds;
       };
-      out.worker.scenarios = await drive(
-        "worker",
+      const workerScenarios = scenarios("worker", {
+        ids: seeded.ids,
+        key,
+        publishableKey,
         url,
-        scenarios("worker", {
-          ids: seeded.ids,
-          key,
-          publishableKey,
-          url,
-          imageId,
-          stockId,
-          imageUrls: ctx.imageOrigin.urls,
-          createRich,
-        }),
-        ctx.opts,
-      );
+        imageId,
+        stockId,
+        imageUrls: ctx.imageOrigin.urls,
+        createRich,
+      });
+      if (ctx.floor) {
+        out.floor = await benchFloor(ctx, dir, seeded.ids, key, { url, pid: workerPid }, workerScenarios);
+      }
+      out.worker.scenarios = await drive("worker", url, workerScenarios, ctx.opts);
       return { orgId, keyId, key, ids: seeded.ids };
     },
   );
@@ -421,9 +483,13 @@ async function main() {
       imageOrigin,
       baseTime: Date.now(),
       opts: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup },
+      floor: 0,
     };
     const done = [];
-    for (const size of opts.sizes) done.push(await benchSize(size, ctx));
+    // The floor is measured at the first size: a point read's cost does not grow with the catalogue.
+    for (const [index, size] of opts.sizes.entries()) {
+      done.push(await benchSize(size, { ...ctx, floor: index === 0 ? opts.floorRounds : 0 }));
+    }
     return done;
   });
 

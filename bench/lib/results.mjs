@@ -6,6 +6,7 @@ import { LIST_LIMIT } from "./scenarios.mjs";
 /**
  * @import { bundleSize, startupTime } from "./bundle.mjs"
  * @import { ScenarioResult } from "./load.mjs"
+ * @import { FloorFigures } from "./floor.mjs"
  */
 
 /** @typedef {"worker" | "peer"} Stack */
@@ -24,7 +25,10 @@ import { LIST_LIMIT } from "./scenarios.mjs";
  * @property {ScenarioResult[]} scenarios
  */
 /** @typedef {{ seed_ms: number, scenarios: ScenarioResult[] }} PeerFigures */
-/** @typedef {{ size: number, worker: WorkerFigures, peer: PeerFigures }} SizeResult */
+/**
+ * `floor`: the interleaved rounds against the floor Worker (bench/lib/floor.mjs), at the first size.
+ * @typedef {{ size: number, worker: WorkerFigures, peer: PeerFigures, floor?: FloorFigures }} SizeResult
+ */
 /**
  * What bench/run.mjs measured; bench/results.json has it with the analysis and the summary.
  * @typedef {object} Measured
@@ -43,7 +47,7 @@ import { LIST_LIMIT } from "./scenarios.mjs";
 /** @typedef {{ get_over_health: number | null, list_over_health: number | null }} Overhead */
 /** @typedef {{ size: number } & Record<Stack, Overhead>} OverheadRow */
 /**
- * A target: `value` at most `limit`, or at least `floor`.
+ * A target: `value` at most `limit`, or at least `floor` (a number, not the floor Worker).
  * @typedef {{ target: string, value: number | null | undefined, limit?: number, floor?: number }} Target
  */
 
@@ -65,6 +69,13 @@ export const byName = (scenarios, name) => scenarios?.find((result) => result.sc
  * @param {number | null | undefined} b
  */
 export const ratio = (a, b) => (a == null || b == null || b === 0 ? null : Number((a / b).toFixed(3)));
+
+/** The share of the floor Worker's rps each read should reach. */
+const FLOOR_GOALS = /** @type {const} */ ([
+  ["get-by-id", 0.9],
+  ["storefront-get", 0.9],
+  ["list", 0.8],
+]);
 
 /** @param {Measured} results at least one size */
 export function analyse(results) {
@@ -112,9 +123,18 @@ export function analyse(results) {
     { target: "GET-by-id rps ≥ 0.8× health", value: largeOverhead.get_over_health, floor: 0.8 },
     { target: "list rps ≥ 0.6× health", value: largeOverhead.list_over_health, floor: 0.6 },
     { target: "bundle ≤ 150 KiB gzip", value: results.bundle.gzip_kib, limit: 150 },
+    ...FLOOR_GOALS.map(([name, goal]) => ({
+      target: `${name} rps ≥ ${goal}× the floor Worker's (at ${sizeLabel(smallest.size)})`,
+      value: smallest.floor?.scenarios.find((row) => row.scenario === name)?.ratio ?? null,
+      floor: goal,
+    })),
   ]).map((entry) => ({
     ...entry,
-    at_size: entry.target.startsWith("bundle") ? undefined : largest.size,
+    at_size: entry.target.startsWith("bundle")
+      ? undefined
+      : entry.target.includes("floor Worker")
+        ? smallest.size
+        : largest.size,
     // a missing value (undefined) compares false: not met
     met:
       entry.value === null
@@ -182,6 +202,24 @@ export function render(results) {
           "server ms",
         ],
         rows,
+      ),
+      "",
+    );
+  }
+  for (const entry of results.sizes) {
+    if (!entry.floor) continue;
+    lines.push(
+      `== the floor Worker (one limiter call, one D1 point read) at ${sizeLabel(entry.size)}: medians of ${entry.floor.rounds} interleaved rounds ==`,
+      table(
+        ["scenario", "request", "rps", "× floor rps", "CPU ms/request", "× floor CPU"],
+        entry.floor.scenarios.map((r) => [
+          r.scenario,
+          r.request,
+          int(r.rps),
+          fixed(r.ratio),
+          fixed(r.cpu_ms),
+          fixed(r.cpu_ratio),
+        ]),
       ),
       "",
     );

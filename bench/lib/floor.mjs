@@ -1,0 +1,183 @@
+// The floor of an authenticated read: a bare Worker doing what any GET of ours must, one rate-limit
+// call and one D1 point read of a row the size of a product, under its own workerd. Run beside the
+// Worker in interleaved rounds (floor, get-by-id, storefront-get, list, …), it says how far each
+// read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
+// workerd spent per request (from /proc, the process's user + system time over the run).
+import { readdirSync, readFileSync } from "node:fs";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { runScenario } from "./load.mjs";
+
+/**
+ * @import { Scenario, ScenarioResult } from "./load.mjs"
+ * @import { WranglerConfig } from "./worker.mjs"
+ */
+
+/** The floor Worker: the same limiter call and one point read, answering the row's JSON as stored. */
+const SCRIPT = `export default {
+  async fetch(request, env) {
+    const { success } = await env.RATE_LIMITER.limit({ key: "floor" });
+    if (!success) return new Response("rate limited", { status: 429 });
+    const id = new URL(request.url).pathname.slice("/products/".length);
+    const row = await env.DB.prepare("SELECT body FROM products WHERE id = ?").bind(id).first();
+    if (!row) return new Response("not found", { status: 404 });
+    return new Response(row.body, { headers: { "Content-Type": "application/json" } });
+  },
+};`;
+
+const UNLIMITED = 1_000_000_000;
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** The pids of the workerd processes this Node process started. */
+function workerdChildren() {
+  const pids = new Set();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const match = /^\d+ \((.*)\) \S (\d+)/.exec(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (match?.[1] === "workerd" && Number(match[2]) === process.pid) pids.add(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * The CPU seconds (user + system) a process has used so far.
+ * @param {number} pid
+ */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+/**
+ * Runs `start` and returns what it started with the pid of the one workerd it spawned.
+ * @template T
+ * @param {() => Promise<T>} start
+ * @returns {Promise<{ started: T, pid: number }>}
+ */
+export async function withWorkerdPid(start) {
+  const before = workerdChildren();
+  const started = await start();
+  const spawned = [...workerdChildren()].filter((pid) => !before.has(pid));
+  if (spawned.length !== 1) throw new Error(`expected one new workerd process, found ${spawned.length}`);
+  return { started, pid: /** @type {number} */ (spawned[0]) };
+}
+
+/**
+ * Starts the floor Worker with a D1 holding `rows` (id → the product's JSON text, as our GET answers it).
+ * @param {WranglerConfig} config
+ * @param {string} persistDir
+ * @param {[string, string][]} rows
+ */
+export async function startFloor(config, persistDir, rows) {
+  const { started: mf, pid } = await withWorkerdPid(async () => {
+    const instance = new Miniflare(
+      convertV4MiniflareOptions({
+        host: "127.0.0.1",
+        port: 0,
+        modules: true,
+        script: SCRIPT,
+        compatibilityDate: config.compatibilityDate,
+        compatibilityFlags: config.compatibilityFlags,
+        d1Databases: { DB: "floor" },
+        ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: { limit: UNLIMITED, period: 10 } } },
+        resourcePersistencePath: persistDir,
+        cf: false,
+        telemetry: { enabled: false },
+      }),
+    );
+    await instance.ready;
+    return instance;
+  });
+  const url = (await mf.ready).origin;
+  const db = await mf.getD1Database("DB");
+  await db.exec("CREATE TABLE products (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db.batch(
+      chunk.map(([id, body]) => db.prepare("INSERT INTO products VALUES (?, ?)").bind(id, body)),
+    );
+  }
+  return { mf, url, pid };
+}
+
+/**
+ * One measured run: warmed up apart, then `duration` seconds with the CPU workerd spent on it.
+ * @param {string} base
+ * @param {Scenario} scenario
+ * @param {number} pid
+ * @param {{ duration: number, connections: number, warmup: number }} opts
+ */
+async function measured(base, scenario, pid, opts) {
+  if (opts.warmup > 0) await runScenario(base, scenario, { ...opts, duration: opts.warmup, warmup: 0 });
+  const cpuBefore = cpuSeconds(pid);
+  const result = await runScenario(base, scenario, { ...opts, warmup: 0 });
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  return { result, cpuMsPerRequest: result.requests > 0 ? (cpu * 1000) / result.requests : null };
+}
+
+/** @param {number[]} values */
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? /** @type {number} */ (sorted[mid])
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/**
+ * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
+ * the median rps and CPU per request, and both as a ratio of the floor's.
+ * @param {{ url: string, pid: number }} floor
+ * @param {{ url: string, pid: number }} worker
+ * @param {Scenario[]} reads
+ * @param {{ duration: number, connections: number, warmup: number }} opts
+ * @param {number} rounds
+ * @param {string[]} floorIds the floor's row ids, requested in turn
+ */
+export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) {
+  let next = 0;
+  /** @type {Scenario} */
+  const floorScenario = {
+    name: "floor",
+    path: `/products/${floorIds[0]}`,
+    label: "the floor: one limiter call, one D1 point read",
+    setup: (req) => ({ ...req, path: `/products/${floorIds[next++ % floorIds.length]}` }),
+  };
+  /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
+  const runs = new Map();
+  const record = (/** @type {ScenarioResult} */ result, /** @type {number | null} */ cpu) => {
+    const entry = runs.get(result.scenario) ?? { request: result.request, rps: [], cpu: [] };
+    entry.rps.push(result.rps ?? 0);
+    if (cpu !== null) entry.cpu.push(cpu);
+    runs.set(result.scenario, entry);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const base = await measured(floor.url, floorScenario, floor.pid, opts);
+    if (base.result.ok === 0) throw new Error("floor: no successful response under load");
+    record(base.result, base.cpuMsPerRequest);
+    for (const scenario of reads) {
+      const run = await measured(worker.url, scenario, worker.pid, opts);
+      if (run.result.ok === 0) throw new Error(`${scenario.name}: no successful response under load`);
+      record(run.result, run.cpuMsPerRequest);
+    }
+  }
+  const floorRps = median(runs.get("floor")?.rps ?? []);
+  const floorCpu = median(runs.get("floor")?.cpu ?? []);
+  return {
+    rounds,
+    scenarios: [...runs].map(([scenario, { request, rps, cpu }]) => ({
+      scenario,
+      request,
+      rps: Number(median(rps).toFixed(1)),
+      cpu_ms: Number(median(cpu).toFixed(3)),
+      ratio: Number((median(rps) / floorRps).toFixed(3)),
+      cpu_ratio: Number((median(cpu) / floorCpu).toFixed(3)),
+      rps_rounds: rps,
+    })),
+  };
+}
+
+/** @typedef {Awaited<ReturnType<typeof floorRounds>>} FloorFigures */
