@@ -14,7 +14,7 @@ import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT } from "./lib/proc.mjs";
 import { fixed, int, seconds } from "./lib/report.mjs";
-import { analyse, render, sizeLabel, summary } from "./lib/results.mjs";
+import { analyse, render, renderFloor, sizeLabel, summary } from "./lib/results.mjs";
 import { createRichProducts, createStockProduct, scenarios, uploadImage } from "./lib/scenarios.mjs";
 import {
   applyMigrations,
@@ -43,14 +43,16 @@ import {
  * @property {number} baseTime
  * @property {LoadOptions} opts
  * @property {number} floor rounds against the floor Worker at this size (0: none)
+ * @property {boolean} floorOnly nothing but those rounds (--floor)
  */
 
 const PEER = fileURLToPath(new URL("./peer/server.mjs", import.meta.url));
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const SEED = 20261123;
 
-const USAGE = `usage: npm run bench [-- --quick]
+const USAGE = `usage: npm run bench [-- --quick] [-- --floor]
   --quick            sizes 1000,10000 and 2 s per scenario
+  --floor            only the rounds against the floor Worker, at the first size (paired runs)
 env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)
      BENCH_FLOOR_ROUNDS=6 (3 with --quick; 0: no floor)`;
 
@@ -63,7 +65,7 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const unknown = args.filter((arg) => arg !== "--quick");
+  const unknown = args.filter((arg) => arg !== "--quick" && arg !== "--floor");
   if (unknown.length > 0) throw usage(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
   const quick = args.includes("--quick");
   /**
@@ -87,6 +89,7 @@ function options() {
   }
   return {
     mode: quick ? "quick" : "default",
+    floorOnly: args.includes("--floor"),
     sizes,
     duration: number("BENCH_DURATION", quick ? 2 : 5),
     connections: Math.round(number("BENCH_CONNECTIONS", 10)),
@@ -424,10 +427,14 @@ async function benchSize(size, ctx) {
       if (ctx.floor) {
         out.floor = await benchFloor(ctx, dir, seeded.ids, key, { url, pid: workerPid }, workerScenarios);
       }
-      out.worker.scenarios = await drive("worker", url, workerScenarios, ctx.opts);
+      out.worker.scenarios = ctx.floorOnly ? [] : await drive("worker", url, workerScenarios, ctx.opts);
       return { orgId, keyId, key, ids: seeded.ids };
     },
   );
+  if (ctx.floorOnly) {
+    rmSync(dir, { recursive: true, force: true });
+    return out;
+  }
 
   log(`${sizeLabel(size)}: starting the peer (Fastify + node:sqlite)`);
   const peer = await startPeer({
@@ -484,14 +491,27 @@ async function main() {
       baseTime: Date.now(),
       opts: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup },
       floor: 0,
+      floorOnly: false,
     };
     const done = [];
     // The floor is measured at the first size: a point read's cost does not grow with the catalogue.
     for (const [index, size] of opts.sizes.entries()) {
-      done.push(await benchSize(size, { ...ctx, floor: index === 0 ? opts.floorRounds : 0 }));
+      if (opts.floorOnly && index > 0) break;
+      done.push(
+        await benchSize(size, {
+          ...ctx,
+          floor: index === 0 ? Math.max(opts.floorRounds, opts.floorOnly ? 1 : 0) : 0,
+          floorOnly: opts.floorOnly,
+        }),
+      );
     }
     return done;
   });
+  if (opts.floorOnly) {
+    // Paired runs of the floor alone: its table, nothing else measured or written.
+    console.log(renderFloor(/** @type {SizeResult} */ (sizes[0]), git(["rev-parse", "--short", "HEAD"])));
+    return;
+  }
 
   // analysis, run_ms and summary follow
   const results = /** @type {BenchResults} */ ({

@@ -146,6 +146,29 @@ export function analyse(results) {
   return { smallest: smallest.size, largest: largest.size, p50Ratios, overhead, targets };
 }
 
+/**
+ * The rounds against the floor Worker at one size, as a table.
+ * @param {SizeResult} entry
+ * @param {string} [commit] for a run of the floor alone (--floor)
+ */
+export function renderFloor(entry, commit) {
+  const floor = /** @type {FloorFigures} */ (entry.floor);
+  return [
+    `== the floor Worker (one limiter call, one D1 point read) at ${sizeLabel(entry.size)}: medians of ${floor.rounds} interleaved rounds${commit ? ` · ${commit}` : ""} ==`,
+    table(
+      ["scenario", "request", "rps", "× floor rps", "CPU ms/request", "× floor CPU"],
+      floor.scenarios.map((r) => [
+        r.scenario,
+        r.request,
+        int(r.rps),
+        fixed(r.ratio),
+        fixed(r.cpu_ms),
+        fixed(r.cpu_ratio),
+      ]),
+    ),
+  ].join("\n");
+}
+
 /** @param {BenchResults} results */
 export function render(results) {
   const lines = [];
@@ -206,24 +229,7 @@ export function render(results) {
       "",
     );
   }
-  for (const entry of results.sizes) {
-    if (!entry.floor) continue;
-    lines.push(
-      `== the floor Worker (one limiter call, one D1 point read) at ${sizeLabel(entry.size)}: medians of ${entry.floor.rounds} interleaved rounds ==`,
-      table(
-        ["scenario", "request", "rps", "× floor rps", "CPU ms/request", "× floor CPU"],
-        entry.floor.scenarios.map((r) => [
-          r.scenario,
-          r.request,
-          int(r.rps),
-          fixed(r.ratio),
-          fixed(r.cpu_ms),
-          fixed(r.cpu_ratio),
-        ]),
-      ),
-      "",
-    );
-  }
+  for (const entry of results.sizes) if (entry.floor) lines.push(renderFloor(entry), "");
   const a = results.analysis;
   const small = sizeLabel(a.smallest);
   const large = sizeLabel(a.largest);
