@@ -39,8 +39,10 @@ public projection (no costs, props, agent ids, org, authors or stock quantities)
 (\`zh-HK\` finds \`zh-TW\` or \`zh-Hant\`, never \`zh-CN\`), the closest region first; \`no\` is \`nb\`,
 and \`nn\` falls back to \`nb\`/\`no\`. A slug of any of the product's locales finds it (so a link
 works without \`?locale=\`), shown in the locale picked, else in the slug's own. Answers carry a
-strong \`ETag\` (\`304\` on \`If-None-Match\`), \`Cache-Control: public, max-age=60, stale-while-revalidate=600\` and
-\`Vary: Accept-Language, Authorization, Org-Id, Origin\`. CORS: an origin some publishable key lists in
+strong \`ETag\` (\`304\` on \`If-None-Match\`), \`Cache-Control: public, max-age=60, stale-while-revalidate=600\`
+(shorter before an availability or novelty boundary), \`Cache-Tag\` and
+\`Vary: Accept-Language, Authorization, Org-Id, Origin\`: the edge cache keeps them, and every write
+purges what it changed. Every other answer is \`Cache-Control: private, no-store\`. CORS: an origin some publishable key lists in
 \`allowed_origins\` gets \`Access-Control-Allow-Origin\` (preflights included) here and on
 \`/images/{id}\`; a request from a browser (\`Origin\`) must use a publishable key that lists its origin.
 

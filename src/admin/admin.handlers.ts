@@ -5,6 +5,7 @@ import { findApplied, isAppliedAlready, keepAnswer } from "../idempotency/idempo
 import { sha256Hex } from "../lib/crypto";
 import { ApiError, invalidData } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { cacheTags, purgeOf } from "../shared/edge-cache";
 import { page } from "../shared/page";
 import type { AppRouteHandler } from "../shared/router";
 import type * as routes from "./admin.routes";
@@ -104,5 +105,7 @@ export const revokeApiKey: AppRouteHandler<typeof routes.revokeApiKey> = async (
   if (!(await authRepo.revokeApiKey(c.var.db, id, new Date().toISOString()))) {
     throw new ApiError("not_found", { message: `No live API key with id '${id}'.` });
   }
+  // A cache hit never runs the Worker, so a publishable key's cached storefront answers go now.
+  purgeOf(c)([cacheTags.key(id)]);
   return c.json({ id, object: "api_key" as const, deleted: true as const }, 200);
 };

@@ -6,6 +6,8 @@ import type { AppEnv } from "../env";
 import { newId } from "../lib/ids";
 import { LATEST_API_VERSION } from "./api-version";
 
+const NO_STORE = "private, no-store";
+
 /** What D1 bookmarks look like; anything else a client sends is not passed to D1. */
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{1,128}$/;
 
@@ -54,7 +56,8 @@ function logRequest(c: Context<AppEnv>, durationMs: number) {
 
 /**
  * First in the chain: a request id, a metered D1 session, the headers every response carries
- * (Request-Id, API-Version, and Server-Timing and D1-Bookmark when D1 was touched), and the log line.
+ * (Request-Id, API-Version, Cache-Control, and Server-Timing and D1-Bookmark when D1 was touched),
+ * and the log line.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const startedAt = performance.now();
@@ -71,6 +74,10 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   // A replayed idempotent response keeps the Request-Id of the request that did the work.
   if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.var.requestId);
   c.res.headers.set("API-Version", c.var.apiVersion ?? LATEST_API_VERSION);
+  // Every answer says how it may be cached: only the storefront's reads and the immutable images
+  // set their own; everything else is for this client alone, now (an edge cache in front of the
+  // Worker would otherwise keep it by its default rules).
+  if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", NO_STORE);
   if (dbStats.queries > 0) {
     const bookmark = session?.getBookmark();
     if (bookmark) c.res.headers.set("D1-Bookmark", bookmark);

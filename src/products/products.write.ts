@@ -4,12 +4,14 @@ import { type ImageReport, ImageStage } from "../images/images.stage";
 import { ApiError, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
 import { mergePatch } from "../lib/merge-patch";
+import { cacheTags } from "../shared/edge-cache";
 import { preconditionFailed } from "../shared/http";
 import type { WriteDeps } from "../shared/write-deps";
 import { MAX_QUANTITY, ProductInput } from "./products.input";
 import { prepareFields } from "./products.prepare";
 import * as repo from "./products.repo";
-import { type ProductRow, storedImages, writableFields } from "./products.stored";
+import { type ProductRow, storedFields, storedImages, writableFields } from "./products.stored";
+import { inStock } from "./products.view";
 
 // The one way a product is written, whatever the route or dialect: the field rules, the images of
 // the request, the retry on a lost race, the 412 and the answer's row. Plain dependencies in
@@ -60,6 +62,10 @@ function rowOrThrow(id: string, result: repo.WriteResult): ProductRow {
   });
 }
 
+/** A product changed: its storefront answers and its org's list pages are stale. */
+const purgeProduct = (deps: WriteDeps, id: string) =>
+  deps.purge([cacheTags.product(id), cacheTags.list(deps.orgId)]);
+
 async function findOrThrow(deps: WriteDeps, id: string): Promise<ProductRow> {
   const product = await repo.findProduct(deps.db, deps.orgId, id);
   if (!product) throw notFound(id);
@@ -92,6 +98,7 @@ export async function createProduct(deps: WriteDeps, id: string, input: ProductI
       if (!slugTaken || attempt === SLUG_ATTEMPTS) return rowOrThrow(id, result);
     }
   });
+  purgeProduct(deps, id);
   return { row, report: stage.report() };
 }
 
@@ -162,7 +169,10 @@ export async function writeOnCurrent(
         if (isAppliedAlready(error)) return findOrThrow(deps, id);
         throw error;
       }
-      if (!("moved" in outcome)) return outcome;
+      if (!("moved" in outcome)) {
+        purgeProduct(deps, id);
+        return outcome;
+      }
     }
     current = outcome.moved ?? (await findOrThrow(deps, id));
     if (condition !== undefined) {
@@ -200,7 +210,16 @@ export async function adjustInventory(
     deps.condition,
     MAX_QUANTITY,
   );
-  if ("row" in result) return result.row;
+  if ("row" in result) {
+    // Shoppers see stock only as in_stock: purge when this adjustment turned it.
+    const fields = storedFields(result.row);
+    const before = {
+      ...fields,
+      inventory: { ...fields.inventory, quantity: fields.inventory.quantity - delta },
+    };
+    if (inStock(fields) !== inStock(before)) purgeProduct(deps, id);
+    return result.row;
+  }
   if ("notFound" in result) throw notFound(id);
   if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
   if ("untracked" in result) {
@@ -226,6 +245,8 @@ export async function deleteProduct(deps: WriteDeps, id: string): Promise<void> 
   const result = await repo.deleteProduct(deps.db, deps.orgId, id, deps.condition);
   if ("notFound" in result) throw notFound(id);
   if ("versionMismatch" in result) throw preconditionFailed(result.versionMismatch);
+  // The delete also leaves the related lists of the org's other products: purge the whole org.
+  deps.purge([cacheTags.org(deps.orgId)]);
   const keys = storedImages(result.deleted).map((image) => imageKey(deps.orgId, id, image.id));
   if (keys.length > 0) await deps.images.delete(keys);
 }

@@ -55,6 +55,12 @@ const HEADERS: Record<string, Schema> = {
     required: true,
     schema: { type: "string", enum: [...API_VERSIONS] },
   },
+  "Cache-Control": {
+    required: true,
+    description:
+      "`private, no-store`, except on the storefront's reads (`public`, with a max-age) and the images (`public, max-age=31536000, immutable`).",
+    schema: { type: "string" },
+  },
   "Server-Timing": {
     description: 'On responses that read D1: `db;dur=…;desc="rows_read=… rows_written=…", total;dur=…`.',
     schema: { type: "string" },
@@ -142,6 +148,7 @@ function finishOperations(document: Document) {
         const headers: Record<string, unknown> = {
           "Request-Id": ref("headers", "Request-Id"),
           "API-Version": ref("headers", "API-Version"),
+          "Cache-Control": ref("headers", "Cache-Control"),
           "Server-Timing": ref("headers", "Server-Timing"),
           "D1-Bookmark": ref("headers", "D1-Bookmark"),
         };

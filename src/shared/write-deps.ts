@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Database } from "../db/client";
 import type { AppEnv } from "../env";
 import { parseAllowedHosts } from "../lib/url-safety";
+import { type Purge, purgeOf } from "./edge-cache";
 import { parseIfMatch, type VersionCondition } from "./http";
 
 /**
@@ -23,6 +24,8 @@ export type WriteDeps = {
   images: R2Bucket;
   /** `IMAGE_FETCH_ALLOWED_HOSTS`, parsed. */
   allowedHosts: ReadonlySet<string>;
+  /** Purges the edge cache's storefront answers a write changed (shared/edge-cache.ts). */
+  purge: Purge;
 };
 
 export const writeDeps = (c: Context<AppEnv>): WriteDeps => ({
@@ -34,4 +37,5 @@ export const writeDeps = (c: Context<AppEnv>): WriteDeps => ({
   now: Date.now(),
   images: c.env.IMAGES,
   allowedHosts: parseAllowedHosts(c.env.IMAGE_FETCH_ALLOWED_HOSTS),
+  purge: purgeOf(c),
 });

@@ -12,13 +12,28 @@ import {
 } from "../products/products.listing";
 import * as productsRepo from "../products/products.repo";
 import type { ProductRow } from "../products/products.stored";
+import { cacheTags } from "../shared/edge-cache";
 import { contentEtag, noneMatch, originOf } from "../shared/http";
 import type { AppRouteHandler } from "../shared/router";
 import { storefrontProductBySlug, toStorefrontProduct } from "./storefront.model";
 import * as repo from "./storefront.repo";
 import type * as routes from "./storefront.routes";
 
-const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+/** How long an edge or browser may keep a storefront answer, and serve it stale while refreshing. */
+const MAX_AGE = 60;
+const STALE_WHILE_REVALIDATE = 600;
+
+/**
+ * `Cache-Control` of an answer that stays right for `fresh` more seconds at most (until the next
+ * availability or novelty boundary of what it shows): never cached past that, stale included.
+ */
+function cacheControl(fresh: number | undefined) {
+  const maxAge = Math.max(0, Math.min(MAX_AGE, fresh ?? MAX_AGE));
+  const stale = Math.max(0, Math.min(STALE_WHILE_REVALIDATE, (fresh ?? Number.POSITIVE_INFINITY) - maxAge));
+  return maxAge === 0
+    ? "public, max-age=0, must-revalidate"
+    : `public, max-age=${maxAge}${stale > 0 ? `, stale-while-revalidate=${stale}` : ""}`;
+}
 
 /** `?locale=` alone when given, else Accept-Language's ranges by preference. */
 const preferencesOf = (c: Context<AppEnv>, locale: string | undefined) =>
@@ -33,12 +48,15 @@ async function publicJson<T>(
   c: Context<AppEnv>,
   body: T,
   locales: string[],
+  cache: { tags: string[]; fresh: number | undefined },
 ): Promise<(Response & TypedResponse<T, 200, "json">) | (Response & TypedResponse<null, 304, "body">)> {
   const text = JSON.stringify(body);
   const etag = await contentEtag(text);
   const headers: Record<string, string> = {
     ETag: etag,
-    "Cache-Control": CACHE_CONTROL,
+    "Cache-Control": cacheControl(cache.fresh),
+    // What the edge purges by (shared/edge-cache.ts): the org, the product or list, the key.
+    "Cache-Tag": [cacheTags.org(c.var.auth.orgId), ...cache.tags, cacheTags.key(c.var.auth.keyId)].join(","),
     Vary: "Accept-Language, Authorization, Org-Id",
   };
   if (locales.length > 0) headers["Content-Language"] = [...new Set(locales)].join(", ");
@@ -70,7 +88,7 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
   const origin = originOf(c);
 
   let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search !== undefined);
-  const shown: { row: ProductRow; product: NonNullable<ReturnType<typeof toStorefrontProduct>> }[] = [];
+  const shown: ({ row: ProductRow } & NonNullable<ReturnType<typeof toStorefrontProduct>>)[] = [];
   let passedOver = 0;
   let exhausted = false;
   for (let batch = query.limit; shown.length <= query.limit && !exhausted; batch = NEXT_BATCH) {
@@ -83,9 +101,9 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
     exhausted = rows.length <= batch;
     for (const row of rows) {
       after = positionOf(row);
-      const product = toStorefrontProduct(row, preferences, origin, now);
-      if (!product) passedOver++;
-      else if (shown.push({ row, product }) > query.limit) break;
+      const seen = toStorefrontProduct(row, preferences, origin, now);
+      if (!seen) passedOver++;
+      else if (shown.push({ row, ...seen }) > query.limit) break;
     }
   }
 
@@ -104,8 +122,19 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
       next_cursor: next === undefined ? null : encodeCursor(next),
     },
     data.map((product) => product.locale),
+    {
+      tags: [cacheTags.list(c.var.auth.orgId)],
+      fresh: earliest(page.map((entry) => entry.fresh)),
+    },
   );
 };
+
+/** The smallest of some numbers, undefined when there are none. */
+const earliest = (values: (number | undefined)[]) =>
+  values.reduce<number | undefined>(
+    (min, value) => (value === undefined || (min !== undefined && min <= value) ? min : value),
+    undefined,
+  );
 
 const PRODUCT_ID = /^prod_[0-9A-Z]{26}$/;
 
@@ -118,14 +147,15 @@ export const get: AppRouteHandler<typeof routes.getStorefrontProduct> = async (c
   const { db, auth } = c.var;
   const [origin, now] = [originOf(c), Date.now()];
 
-  let product: ReturnType<typeof toStorefrontProduct>;
+  let seen: ReturnType<typeof toStorefrontProduct>;
   if (PRODUCT_ID.test(idOrSlug)) {
     const row = await productsRepo.findProduct(db, auth.orgId, idOrSlug);
-    product = row && toStorefrontProduct(row, preferences, origin, now);
+    seen = row && toStorefrontProduct(row, preferences, origin, now);
   } else {
     const matches = await repo.findBySlug(db, auth.orgId, idOrSlug);
-    product = storefrontProductBySlug(matches, preferences, origin, now);
+    seen = storefrontProductBySlug(matches, preferences, origin, now);
   }
-  if (!product) throw notFound(idOrSlug);
-  return publicJson(c, product, [product.locale]);
+  if (!seen) throw notFound(idOrSlug);
+  const { product, fresh } = seen;
+  return publicJson(c, product, [product.locale], { tags: [cacheTags.product(product.id)], fresh });
 };

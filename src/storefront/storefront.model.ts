@@ -1,3 +1,4 @@
+import { lastMillisecondOf, parseDateOrDateTime } from "../lib/dates";
 import { canonicalLocale, negotiateLocale, pickLocale } from "../lib/locale";
 import { type ProductFields, type ProductRow, storedFields, storedImages } from "../products/products.stored";
 import {
@@ -33,8 +34,8 @@ function optionLocalization(option: ProductFields["options"][number], locale: st
 }
 
 /**
- * What shoppers see of a product, in the locale the preferences pick (else its default), or
- * undefined when they may not see it.
+ * What shoppers see of a product, in the locale the preferences pick (else its default), and for
+ * how many seconds it stays so (`fresh`); undefined when they may not see it.
  */
 export function toStorefrontProduct(row: ProductRow, preferences: string[], origin: string, now: number) {
   const fields = storedFields(row);
@@ -46,6 +47,25 @@ export function toStorefrontProduct(row: ProductRow, preferences: string[], orig
     origin,
     now,
   );
+}
+
+/**
+ * Seconds until what shoppers see of the product changes by itself: the next start or end of its
+ * availability or novelty window after `now` (an end date covers its whole UTC day); undefined
+ * when no boundary is ahead. An answer is never cached past it (`fresh` of a shown product).
+ */
+function secondsUntilChange(fields: ProductFields, now: number): number | undefined {
+  const starts = [fields.available_from, fields.new_from].map((value) =>
+    value === null ? undefined : parseDateOrDateTime(value),
+  );
+  const ends = [fields.available_to, fields.new_to].map((value) => {
+    const last = value === null ? undefined : lastMillisecondOf(value);
+    return last === undefined ? undefined : last + 1;
+  });
+  let next: number | undefined;
+  for (const time of [...starts, ...ends])
+    if (time !== undefined && time > now && (next === undefined || time < next)) next = time;
+  return next === undefined ? undefined : Math.ceil((next - now) / 1000);
 }
 
 /**
@@ -80,7 +100,8 @@ export function storefrontProductBySlug(
 /**
  * What shoppers see of a product shown in `locale`, one of its own. An allow-list, so that a field
  * added to products later stays private until it is added here. Text the locale does not translate
- * falls back to the default locale's; hidden variants are left out; stock is only `in_stock`.
+ * falls back to the default locale's; hidden variants are left out; stock is only `in_stock`. With
+ * `fresh`: the seconds until it changes by itself (secondsUntilChange).
  */
 function project(row: ProductRow, fields: ProductFields, locale: string, origin: string, now: number) {
   const derived = derivedFields(fields, now);
@@ -96,7 +117,7 @@ function project(row: ProductRow, fields: ProductFields, locale: string, origin:
       stored: option.name,
     };
   });
-  return {
+  const product = {
     id: row.id,
     object: "product" as const,
     locale,
@@ -168,4 +189,5 @@ function project(row: ProductRow, fields: ProductFields, locale: string, origin:
     })),
     updated_at: row.updatedAt,
   };
+  return { product, fresh: secondsUntilChange(fields, now) };
 }

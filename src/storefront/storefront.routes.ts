@@ -16,7 +16,13 @@ const cacheHeaders = {
   ETag: { schema: { type: "string" as const }, description: "Strong ETag of the body." },
   "Cache-Control": {
     schema: { type: "string" as const },
-    description: "`public, max-age=60, stale-while-revalidate=600`.",
+    description:
+      "`public, max-age=60, stale-while-revalidate=600`, shorter when the next availability or novelty boundary of what it shows is nearer (never cached past it).",
+  },
+  "Cache-Tag": {
+    schema: { type: "string" as const },
+    description:
+      "What the edge cache purges it by: `org:<org id>`, `product:<id>` (a product) or `org:<org id>:list` (a page), `key:<key id>`. Cloudflare's edge strips it before a client sees it.",
   },
   "Content-Language": {
     schema: { type: "string" as const },

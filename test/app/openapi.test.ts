@@ -166,6 +166,7 @@ describe("the contract check", () => {
     "Content-Type": "application/json",
     "Request-Id": "req_01JD4Q4W9Q1Q7Y2ZB0Z9T6E5RK",
     "API-Version": "2026-11-01",
+    "Cache-Control": "private, no-store",
   };
 
   it("passes a response as documented", async () => {
