@@ -1,10 +1,13 @@
+import { z } from "@hono/zod-openapi";
 import { authenticate } from "../auth/auth.middleware";
+import type { Database } from "../db/client";
 import { announceEvents } from "../events";
 import { idempotency } from "../idempotency/idempotency.middleware";
 import { ApiError, type Failure, invalidData } from "../lib/errors";
 import { issuesToFailures } from "../lib/failures";
-import { ProductInput } from "../products";
-import { finishDocument } from "../shared/openapi";
+import { ulidToUuid, uuidToUlid } from "../lib/ids";
+import { findProduct, ProductInput, type ProductRow, productWrites } from "../products";
+import { authErrors, finishDocument } from "../shared/openapi";
 import { createRouter, noQuery } from "../shared/router";
 import { ErrorBody, PreconditionFailure } from "../shared/schemas";
 
@@ -12,6 +15,38 @@ import { ErrorBody, PreconditionFailure } from "../shared/schemas";
 // limit, events and idempotency as /v1; the translation of the /v1 rules' failures into the
 // dialect's field names; and the dialect's own OpenAPI document. Each dialect maps its body to a
 // /v1 ProductInput and calls the one product write path (src/products/products.write.ts).
+
+/** What a dialect's create may answer besides its product (each route adds its own few). */
+export const dialectWriteErrors = [
+  ...authErrors,
+  "invalid_data",
+  "invalid_json",
+  "payload_too_large",
+  "unsupported_media_type",
+  "duplicate_slug",
+] as const;
+
+/** An id `<prefix>_<ULID>` (a product's, an image's) as the dialects with UUID ids write it. */
+export const uuidOf = (id: string) => ulidToUuid(id.slice(id.indexOf("_") + 1)) ?? id;
+
+/** The path parameter `id` of the dialects with UUID ids (Awardee, Tamio). */
+export const UuidIdParam = (example: string) =>
+  z.object({
+    id: z.string().openapi({
+      param: { name: "id", in: "path" },
+      format: "uuid",
+      example,
+      description: "The product's UUID (its `/v1` id's ULID as a UUID).",
+    }),
+  });
+
+/** The org's product a UUID names (any case); 404 for text that is not one, or no such product. */
+export async function productByUuid(db: Database, orgId: string, uuid: string): Promise<ProductRow> {
+  const ulid = uuidToUlid(uuid);
+  const row = ulid === undefined ? undefined : await findProduct(db, orgId, `prod_${ulid}`);
+  if (!row) throw productWrites.notFound(uuid);
+  return row;
+}
 
 /** A /v1 field path (`prices[0].amount`) as the dialect names it (`defaultPrice`). */
 export type FieldNames = (field: string) => string;

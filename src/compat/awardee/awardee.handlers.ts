@@ -1,10 +1,10 @@
 import { resourceId } from "../../idempotency/idempotency.middleware";
-import { findProduct, productWrites } from "../../products";
+import { productWrites } from "../../products";
 import { originOf } from "../../shared/http";
 import type { AppRouteHandler } from "../../shared/router";
 import { writeDeps } from "../../shared/write-deps";
-import { inDialect, productInput } from "../dialect";
-import { awardeeNames, productIdOf, toAwardee, uuidOf } from "./awardee.model";
+import { inDialect, productByUuid, productInput, uuidOf } from "../dialect";
+import { awardeeNames, toAwardee } from "./awardee.model";
 import type * as routes from "./awardee.routes";
 
 // Parse, call the /v1 write, answer in Awardee's shape.
@@ -20,9 +20,6 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
 };
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
-  const { id } = c.req.valid("param");
-  const productId = productIdOf(id);
-  const row = productId === undefined ? undefined : await findProduct(c.var.db, c.var.auth.orgId, productId);
-  if (!row) throw productWrites.notFound(id);
+  const row = await productByUuid(c.var.db, c.var.auth.orgId, c.req.valid("param").id);
   return c.json(toAwardee(row, originOf(c)), 200);
 };

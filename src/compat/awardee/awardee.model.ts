@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { ImageReport } from "../../images/images.stage";
-import { ulidToUuid, uuidToUlid } from "../../lib/ids";
 import { ProductInput, type ProductRow, toProduct } from "../../products";
 import { STATUSES } from "../../products/products.input";
 import { Timestamp } from "../../shared/schemas";
-import { fieldNames } from "../dialect";
+import { fieldNames, uuidOf } from "../dialect";
 
 // Awardee's product, as its create page documents it (docs/compat.md, "Awardee"): the /v1 fields
 // under their /v1 names, a UUID for an id (the product's ULID, bit for bit), `destination` always
@@ -62,15 +61,6 @@ export const AwardeeProduct = z
 
 /** Awardee names the /v1 fields as /v1 does. */
 export const awardeeNames = fieldNames({});
-
-/** The product id an Awardee id names: undefined for text that is not a UUID. */
-export const productIdOf = (uuid: string) => {
-  const ulid = uuidToUlid(uuid);
-  return ulid === undefined ? undefined : `prod_${ulid}`;
-};
-
-/** A product id's UUID: every product id is `prod_` and a ULID, which has one. */
-export const uuidOf = (productId: string) => ulidToUuid(productId.slice("prod_".length)) as string;
 
 /** The stored product as Awardee answers it; `failed_image_urls` from the write's report. */
 export function toAwardee(row: ProductRow, origin: string, report: ImageReport = {}) {

@@ -1,8 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { requireScope } from "../../auth/auth.middleware";
 import { jsonBody } from "../../middleware/json-body";
 import { authErrors } from "../../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors } from "../../shared/schemas";
+import { dialectWriteErrors, UuidIdParam } from "../dialect";
 import { AwardeeProduct, AwardeeProductInput } from "./awardee.model";
 
 const tags = ["Awardee dialect"];
@@ -28,16 +29,7 @@ export const createProduct = createRoute({
   },
   responses: {
     201: product("Product created"),
-    ...errorResponses(
-      ...authErrors,
-      "invalid_data",
-      "invalid_json",
-      "payload_too_large",
-      "unsupported_media_type",
-      "duplicate_slug",
-      "duplicate_gtin",
-      ...idempotencyErrors,
-    ),
+    ...errorResponses(...dialectWriteErrors, "duplicate_gtin", ...idempotencyErrors),
   },
 });
 
@@ -50,15 +42,6 @@ export const getProduct = createRoute({
   summary: "Get a product",
   description: "The product with this UUID in the org, in Awardee's shape, whichever API wrote it.",
   middleware: [requireScope("product.read")] as const,
-  request: {
-    params: z.object({
-      id: z.string().openapi({
-        param: { name: "id", in: "path" },
-        format: "uuid",
-        example: "01936d1c-9e47-b1b8-5c43-7c5f1a2b3c4d",
-        description: "The product's UUID (its `/v1` id's ULID as a UUID).",
-      }),
-    }),
-  },
+  request: { params: UuidIdParam("01936d1c-9e47-b1b8-5c43-7c5f1a2b3c4d") },
   responses: { 200: product("The product."), ...errorResponses(...authErrors, "not_found") },
 });

@@ -1,15 +1,12 @@
 import type { z } from "@hono/zod-openapi";
-import { ulidToUuid } from "../../lib/ids";
 import { type ProductRow, toProduct } from "../../products";
+import { uuidOf } from "../dialect";
 import { answeredDate } from "./tamio.dates";
 import type { TamioProduct } from "./tamio.model";
 
 // The stored product as Tamio answers it, key for key as its documented response (docs/compat.md,
 // "Tamio"): the default language's texts, the default currency's price, dates in both of Tamio's
 // forms, and the values Tamio has and we do not as constants.
-
-/** An id `<prefix>_<ULID>` as a UUID. */
-const uuidOf = (id: string) => ulidToUuid(id.slice(id.indexOf("_") + 1)) ?? id;
 
 /**
  * A pricing model's id: stable per product and currency, with nothing stored for it. The first 16

@@ -1,12 +1,11 @@
 import { resourceId } from "../../idempotency/idempotency.middleware";
-import { findProduct, productWrites } from "../../products";
+import { productWrites } from "../../products";
 import { originOf } from "../../shared/http";
 import type { AppRouteHandler } from "../../shared/router";
 import { writeDeps } from "../../shared/write-deps";
-import { inDialect, productInput } from "../dialect";
+import { inDialect, productByUuid, productInput } from "../dialect";
 import { toTamio } from "./tamio.answer";
 import { createInput } from "./tamio.create";
-import { productIdOf } from "./tamio.model";
 import type * as routes from "./tamio.routes";
 
 // Parse, map, call the /v1 write, answer in Tamio's `{product, status}`.
@@ -21,9 +20,6 @@ export const createService: AppRouteHandler<typeof routes.createService> = async
 };
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
-  const { id } = c.req.valid("param");
-  const productId = productIdOf(id);
-  const row = productId === undefined ? undefined : await findProduct(c.var.db, c.var.auth.orgId, productId);
-  if (!row) throw productWrites.notFound(id);
+  const row = await productByUuid(c.var.db, c.var.auth.orgId, c.req.valid("param").id);
   return c.json({ product: await toTamio(row, originOf(c)), status: 200 as const }, 200);
 };

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { isCurrency } from "../../lib/currencies";
-import { uuidToUlid } from "../../lib/ids";
 import { TamioDate } from "./tamio.dates";
 
 // Tamio's service product, as its create-service page documents it (docs/compat.md, "Tamio"):
@@ -297,9 +296,3 @@ export const TamioProduct = z
 export const TamioProductAnswer = z
   .object({ product: TamioProduct, status: z.literal(200) })
   .openapi("TamioProductAnswer");
-
-/** The product id a Tamio id names: undefined for text that is not a UUID. */
-export const productIdOf = (uuid: string) => {
-  const ulid = uuidToUlid(uuid);
-  return ulid === undefined ? undefined : `prod_${ulid}`;
-};

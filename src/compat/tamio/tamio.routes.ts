@@ -1,8 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { requireScope } from "../../auth/auth.middleware";
 import { jsonBody } from "../../middleware/json-body";
 import { authErrors } from "../../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors } from "../../shared/schemas";
+import { dialectWriteErrors, UuidIdParam } from "../dialect";
 import { TamioProductAnswer, TamioServiceInput } from "./tamio.model";
 
 const tags = ["Tamio dialect"];
@@ -28,16 +29,7 @@ export const createService = createRoute({
   },
   responses: {
     200: answer("The product created."),
-    ...errorResponses(
-      ...authErrors,
-      "invalid_data",
-      "invalid_json",
-      "payload_too_large",
-      "unsupported_media_type",
-      "duplicate_slug",
-      "not_found",
-      ...idempotencyErrors,
-    ),
+    ...errorResponses(...dialectWriteErrors, "not_found", ...idempotencyErrors),
   },
 });
 
@@ -51,15 +43,6 @@ export const getProduct = createRoute({
   description:
     "The product with this UUID in the org (permission `product.read`), in Tamio's `{product, status}` shape, whichever API wrote it.",
   middleware: [requireScope("product.read")] as const,
-  request: {
-    params: z.object({
-      id: z.string().openapi({
-        param: { name: "id", in: "path" },
-        format: "uuid",
-        example: "cbadfed2-4464-452c-a146-6f064c863953",
-        description: "The product's UUID (its `/v1` id's ULID as a UUID).",
-      }),
-    }),
-  },
+  request: { params: UuidIdParam("cbadfed2-4464-452c-a146-6f064c863953") },
   responses: { 200: answer("The product."), ...errorResponses(...authErrors, "not_found") },
 });

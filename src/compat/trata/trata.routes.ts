@@ -3,6 +3,7 @@ import { requireScope } from "../../auth/auth.middleware";
 import { jsonBody } from "../../middleware/json-body";
 import { authErrors, etagHeader, ifMatch } from "../../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors, PageLimit } from "../../shared/schemas";
+import { dialectWriteErrors } from "../dialect";
 import { TRATA_READ_ONLY, TrataDeleted, TrataProduct, TrataProductInput } from "./trata.model";
 
 const tags = ["Trata dialect"];
@@ -14,14 +15,6 @@ const ProductId = z.object({
     description: "ID of the product",
   }),
 });
-const writeErrors = [
-  ...authErrors,
-  "invalid_data",
-  "invalid_json",
-  "payload_too_large",
-  "unsupported_media_type",
-  "duplicate_slug",
-] as const;
 const product = (description: string) => ({
   description,
   headers: etagHeader,
@@ -42,7 +35,7 @@ export const createProduct = createRoute({
   request: { headers: IdempotencyHeader, body },
   responses: {
     200: product("Product created successfully"),
-    ...errorResponses(...writeErrors, ...idempotencyErrors, "not_found"),
+    ...errorResponses(...dialectWriteErrors, ...idempotencyErrors, "not_found"),
   },
 });
 
@@ -103,7 +96,7 @@ export const updateProduct = createRoute({
   request: { params: ProductId, headers: ifMatch, body },
   responses: {
     200: product("Product updated successfully"),
-    ...errorResponses(...writeErrors, "not_found", "precondition_failure"),
+    ...errorResponses(...dialectWriteErrors, "not_found", "precondition_failure"),
   },
 });
 

@@ -3,6 +3,7 @@ import { requireScope } from "../../auth/auth.middleware";
 import { jsonBody } from "../../middleware/json-body";
 import { authErrors } from "../../shared/openapi";
 import { errorResponses, IdempotencyHeader, idempotencyErrors } from "../../shared/schemas";
+import { dialectWriteErrors } from "../dialect";
 import { WethodProduct, WethodProductInput } from "./wethod.model";
 
 const tags = ["Wethod dialect"];
@@ -28,16 +29,7 @@ export const createProduct = createRoute({
   },
   responses: {
     201: product("Returns the product created."),
-    ...errorResponses(
-      ...authErrors,
-      "invalid_data",
-      "invalid_json",
-      "payload_too_large",
-      "unsupported_media_type",
-      "duplicate_slug",
-      "not_found",
-      ...idempotencyErrors,
-    ),
+    ...errorResponses(...dialectWriteErrors, "not_found", ...idempotencyErrors),
   },
 });
 
