@@ -85,9 +85,10 @@ retry answers the state as it is now (\`404 not_found\` for a product or endpoin
 deleted since). See [Idempotency](/docs/guides/idempotency.html).
 
 ## Read your writes
-Every response that touched the database carries \`D1-Bookmark\`. Send it back as a \`D1-Bookmark\`
-request header and the request sees at least what that response saw, even when a read replica
-serves it.
+When the database has read replicas, every response that touched it carries \`D1-Bookmark\`. Send
+the last one you were given back as a \`D1-Bookmark\` request header and the request sees at least
+what that response saw, even when a read replica serves it. Without replicas every request reads the
+primary, which has every write, and a response carries a bookmark only when its request sent one.
 
 ## Concurrency
 Every product has a \`version\` and a strong \`ETag: "<version>"\`. \`PUT\`, \`PATCH\` and \`DELETE\` honour

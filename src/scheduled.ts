@@ -30,10 +30,8 @@ export async function runCron(controller: ScheduledController, env: Env): Promis
   throw new Error(`No cron job for '${controller.cron}'.`);
 }
 
-const sessionDb = (env: Env) => {
-  const session = env.DB.withSession("first-primary");
-  return createDb(() => session, newDbStats());
-};
+/** The primary (a query outside a D1 session goes there): the crons read what they then write. */
+const primaryDb = (env: Env) => createDb(() => env.DB, newDbStats());
 
 /** Every sweep of data past its lifetime. */
 export async function sweep(
@@ -45,7 +43,7 @@ export async function sweep(
   stray_images: number;
   events_expired: number;
 }> {
-  const db = sessionDb(env);
+  const db = primaryDb(env);
   const swept = {
     idempotency_claims: await deleteExpiredClaims(db, now - IDEMPOTENCY_LIFETIME_MS),
     idempotency_applied: await deleteExpiredApplied(db, ulidFloor(now - IDEMPOTENCY_LIFETIME_MS)),
@@ -61,7 +59,7 @@ export async function redrive(
   env: Env,
   now = Date.now(),
 ): Promise<{ orgs_redispatched: number; deliveries_resent: number }> {
-  const db = sessionDb(env);
+  const db = primaryDb(env);
   const redriven = {
     orgs_redispatched: await redispatch(db, env, now),
     deliveries_resent: await resend(db, env, now),

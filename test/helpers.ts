@@ -1,5 +1,7 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, beforeEach, expect } from "vitest";
+import worker from "../src/index";
 import { checkExchange } from "./contract";
 
 export const ADMIN_TOKEN = "test-admin-token";
@@ -12,6 +14,8 @@ type Init = {
   key?: string | null;
   /** "manual" to see a redirect itself (the Worker's fetch follows it otherwise). */
   redirect?: "follow" | "manual";
+  /** Vars set otherwise than wrangler.toml for this request (the Worker's fetch handler is then called directly). */
+  vars?: Partial<Env>;
 };
 
 /** A request through the Worker's fetch handler, as a client sends it, checked against the OpenAPI document. */
@@ -33,7 +37,9 @@ export async function api(path: string, init: Init = {}): Promise<Response> {
     redirect: init.redirect,
   });
   const sent = request.clone();
-  const response = await exports.default.fetch(request);
+  const response = init.vars
+    ? await worker.fetch(request, { ...env, ...init.vars }, createExecutionContext())
+    : await exports.default.fetch(request);
   await checkExchange(sent, response.clone());
   return response;
 }

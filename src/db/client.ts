@@ -8,13 +8,16 @@ export const newDbStats = (): DbStats => ({ queries: 0, rowsRead: 0, rowsWritten
 
 export type Database = ReturnType<typeof createDb>;
 
+type D1 = D1Database | D1DatabaseSession;
+
 /**
- * `d1` is called at the first query, so that a request that never queries opens no D1 session.
+ * `d1` is called at the first query, so that a request that never queries opens no D1 session
+ * (the database itself, or a session of it: both have just what drizzle calls, prepare and batch).
  * Without drizzle's relational `schema` (nothing here uses `db.query`): with it, every instance
  * rebuilt the relations of every table, per request (about a tenth of a GET's JavaScript time);
  * without it, an instance is a dialect and a session, a few objects.
  */
-export function createDb(d1: () => D1DatabaseSession, stats: DbStats) {
+export function createDb(d1: () => D1, stats: DbStats) {
   return drizzle(meteredD1(d1, stats));
 }
 
@@ -71,8 +74,8 @@ class MeteredStatement {
   }
 }
 
-/** Only what drizzle calls: a D1 session (Sessions API) has just prepare and batch. */
-function meteredD1(d1: () => D1DatabaseSession, stats: DbStats): D1Database {
+/** Only what drizzle calls, prepare and batch. */
+function meteredD1(d1: () => D1, stats: DbStats): D1Database {
   const metered = {
     prepare: (query: string) => new MeteredStatement(d1().prepare(query), stats),
     batch: (statements: MeteredStatement[]) =>

@@ -73,8 +73,8 @@ type Deliver = Extract<EventMessage, { kind: "deliver" }>;
 
 /** The queue consumer: the events queue and its dead-letter queue. */
 export async function consume(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
-  const session = env.DB.withSession("first-primary");
-  const db = createDb(() => session, newDbStats());
+  // The primary (a query outside a D1 session goes there), which has every write.
+  const db = createDb(() => env.DB, newDbStats());
   const deadLetters = batch.queue.endsWith("-dlq");
   for (const message of batch.messages) {
     const body = message.body;

@@ -12,15 +12,17 @@ const NO_STORE = "private, no-store";
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{1,128}$/;
 
 /**
- * A D1 session (Sessions API) per request. A client that sends back the D1-Bookmark of an
- * earlier response reads at least what that response saw (its own writes); without one, reads
- * may come from any replica and writes start at the primary.
+ * Where the request's D1 session starts, or null for no session. A session (Sessions API) buys
+ * something in two cases only: the client sent back the D1-Bookmark of an earlier response (it
+ * reads at least what that response saw), or the database has read replicas
+ * (`D1_READ_REPLICATION = "on"`: GETs may read any replica, writes start at the primary). Otherwise
+ * every query goes to the primary, which has every write, and a session would be cost alone.
  */
-function openSession(c: Context<AppEnv>): D1DatabaseSession {
+function sessionStart(c: Context<AppEnv>): string | null {
   const bookmark = c.req.header("D1-Bookmark")?.trim();
-  if (bookmark && BOOKMARK.test(bookmark)) return c.env.DB.withSession(bookmark);
-  const reading = c.req.method === "GET" || c.req.method === "HEAD";
-  return c.env.DB.withSession(reading ? "first-unconstrained" : "first-primary");
+  if (bookmark && BOOKMARK.test(bookmark)) return bookmark;
+  if (c.env.D1_READ_REPLICATION !== "on") return null;
+  return c.req.method === "GET" || c.req.method === "HEAD" ? "first-unconstrained" : "first-primary";
 }
 
 /** The route pattern that answered (`/v1/products/:id`), or null when none matched (404, 405). */
@@ -55,8 +57,9 @@ function logRequest(c: Context<AppEnv>, durationMs: number) {
 }
 
 /**
- * First in the chain: a request id, a metered D1 session, the headers every response carries
- * (Request-Id, API-Version, Cache-Control, and Server-Timing and D1-Bookmark when D1 was touched),
+ * First in the chain: a request id, metered D1 (in a session only when one buys something), the
+ * headers every response carries (Request-Id, API-Version, Cache-Control, Server-Timing when D1 was
+ * touched, D1-Bookmark when that was in a session),
  * and the log line.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
@@ -65,10 +68,11 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", newId("req"));
   c.set("startedAt", startedAt);
   c.set("dbStats", dbStats);
+  const start = sessionStart(c);
   let session: D1DatabaseSession | undefined;
   c.set(
     "db",
-    createDb(() => (session ??= openSession(c)), dbStats),
+    createDb(start === null ? () => c.env.DB : () => (session ??= c.env.DB.withSession(start)), dbStats),
   );
   await next();
   // A replayed idempotent response keeps the Request-Id of the request that did the work.

@@ -67,7 +67,7 @@ const HEADERS: Record<string, Schema> = {
   },
   "D1-Bookmark": {
     description:
-      "On responses that touched D1: send it back as a `D1-Bookmark` request header to read your writes.",
+      "On responses that touched D1 in a D1 session: always when the database has read replicas, else when the request sent a `D1-Bookmark`. Send the last one you were given back as a `D1-Bookmark` request header to read your writes.",
     schema: { type: "string" },
   },
   "RateLimit-Limit": {

@@ -599,34 +599,81 @@ describe("D1 sessions", () => {
   const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]+$/;
   /** Bookmarks order by their leading fields, as D1 compares them. */
   const position = (bookmark: string) => bookmark.split("-").slice(0, 3).join("-");
+  const REPLICATED = { D1_READ_REPLICATION: "on" };
+  const MALFORMED = ["garbage", "'; DROP TABLE products; --", "x".repeat(300), "0000000a-0000000b-0000000c"];
 
-  it("every response that touched D1 carries a D1-Bookmark, and sending it back reads own writes", async () => {
+  it("without read replication no session is opened: no D1-Bookmark, and a GET reads the write before it", async () => {
+    expect(env.D1_READ_REPLICATION).toBe("off");
+    const created = await api("/v1/products", { method: "POST", key: main.key, body: { name: "Unbooked" } });
+    const product = await json(created, 201);
+    expect(created.headers.get("D1-Bookmark")).toBeNull();
+    const read = await get(product.id);
+    expect(await json(read, 200)).toEqual(product);
+    expect(read.headers.get("D1-Bookmark")).toBeNull();
+    expect(read.headers.get("Server-Timing")).toContain("rows_read=");
+  });
+
+  it("with read replication every response that touched D1 carries a D1-Bookmark, and sending it back reads own writes", async () => {
     const created = await api("/v1/products", {
       method: "POST",
       key: main.key,
       body: { name: "Bookmarked" },
+      vars: REPLICATED,
     });
     const product = await json(created, 201);
     const written = created.headers.get("D1-Bookmark") ?? "";
     expect(written).toMatch(BOOKMARK);
 
-    const read = await get(product.id, { "D1-Bookmark": written });
+    const unbooked = await api(`/v1/products/${product.id}`, { key: main.key, vars: REPLICATED });
+    expect(unbooked.headers.get("D1-Bookmark")).toMatch(BOOKMARK);
+    const read = await api(`/v1/products/${product.id}`, {
+      key: main.key,
+      headers: { "D1-Bookmark": written },
+      vars: REPLICATED,
+    });
     expect(await json(read, 200)).toEqual(product);
     const after = read.headers.get("D1-Bookmark") ?? "";
     expect(after).toMatch(BOOKMARK);
     expect(position(after) >= position(written)).toBe(true);
   });
 
+  it("without read replication a request that sends a D1-Bookmark runs in a session from it", async () => {
+    const created = await api("/v1/products", {
+      method: "POST",
+      key: main.key,
+      body: { name: "Carried bookmark" },
+      vars: REPLICATED,
+    });
+    const product = await json(created, 201);
+    const written = created.headers.get("D1-Bookmark") ?? "";
+    const read = await get(product.id, { "D1-Bookmark": ` ${written} ` });
+    expect(await json(read, 200)).toEqual(product);
+    const after = read.headers.get("D1-Bookmark") ?? "";
+    expect(after).toMatch(BOOKMARK);
+    expect(position(after) >= position(written)).toBe(true);
+    const renamed = await patch(product.id, { name: "Carried again" }, { "D1-Bookmark": after });
+    expect((await json(renamed, 200)).name).toBe("Carried again");
+    expect(position(renamed.headers.get("D1-Bookmark") ?? "") >= position(after)).toBe(true);
+  });
+
   it("a malformed D1-Bookmark is ignored, not passed to D1", async () => {
     const product = await createProduct<Product>(main.key, { name: "Ignored bookmark" });
-    for (const bookmark of ["garbage", "'; DROP TABLE products; --", "x".repeat(300)]) {
-      const response = await get(product.id, { "D1-Bookmark": bookmark });
-      expect(response.status).toBe(200);
-      expect(response.headers.get("D1-Bookmark")).toMatch(BOOKMARK);
+    for (const bookmark of MALFORMED) {
+      const plain = await get(product.id, { "D1-Bookmark": bookmark });
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get("D1-Bookmark")).toBeNull();
+      const replicated = await api(`/v1/products/${product.id}`, {
+        key: main.key,
+        headers: { "D1-Bookmark": bookmark },
+        vars: REPLICATED,
+      });
+      expect(replicated.status).toBe(200);
+      expect(replicated.headers.get("D1-Bookmark")).toMatch(BOOKMARK);
     }
   });
 
   it("responses that never touched D1 carry none", async () => {
     expect((await api("/health")).headers.get("D1-Bookmark")).toBeNull();
+    expect((await api("/health", { vars: REPLICATED })).headers.get("D1-Bookmark")).toBeNull();
   });
 });
