@@ -31,28 +31,24 @@ function routeOf(c: Context<AppEnv>): string | null {
   return last && last.method !== "ALL" ? last.path : null;
 }
 
+/** A JSON string or null: for the values a line takes from the request (ids, the route pattern). */
+const text = (value: string | null | undefined) => (value ? JSON.stringify(value) : "null");
+
 /**
- * One JSON line per request. Only ids, the route and counts: never a header, key, query, body or
- * image. `duration_ms` is wall time as workerd reports it, which advances on I/O only.
+ * One JSON line per request, written once, after the response is final: a single string built in
+ * place (no object to serialise), since a console.log is relayed and kept by whatever reads the
+ * logs (docs/benchmarks.md, "The log line"). Only ids, the route and counts: never a header, key,
+ * query, body or image. `duration_ms` is wall time as workerd reports it, which advances on I/O only.
  */
 function logRequest(c: Context<AppEnv>, durationMs: number) {
-  const { dbStats } = c.var;
+  const { dbStats, auth } = c.var;
+  const { status } = c.res;
   console.log(
-    JSON.stringify({
-      level: c.res.status >= 500 ? "error" : "info",
-      event: "request",
-      request_id: c.var.requestId,
-      method: c.req.method,
-      route: routeOf(c),
-      status: c.res.status,
-      duration_ms: Math.round(durationMs * 10) / 10,
-      org_id: c.var.auth?.orgId || null,
-      key_id: c.var.auth?.keyId ?? null,
-      rows_read: dbStats.rowsRead,
-      rows_written: dbStats.rowsWritten,
-      queries: dbStats.queries,
-      ...(c.res.headers.has("Idempotent-Replayed") ? { replayed: true } : {}),
-    }),
+    `{"level":"${status >= 500 ? "error" : "info"}","event":"request","request_id":${text(c.var.requestId)},` +
+      `"method":${text(c.req.method)},"route":${text(routeOf(c))},"status":${status},` +
+      `"duration_ms":${Math.round(durationMs * 10) / 10},"org_id":${text(auth?.orgId)},"key_id":${text(auth?.keyId)},` +
+      `"rows_read":${dbStats.rowsRead},"rows_written":${dbStats.rowsWritten},"queries":${dbStats.queries}` +
+      `${c.res.headers.has("Idempotent-Replayed") ? ',"replayed":true' : ""}}`,
   );
 }
 

@@ -125,6 +125,30 @@ describe("request logs", () => {
     expect(linesFor(unknown)[0]).toMatchObject({ status: 404, route: null, rows_read: 0, queries: 0 });
   });
 
+  it("log a replayed response as replayed, and any method as a JSON string, one parseable line each", async () => {
+    const { key } = await tenant();
+    const send = () =>
+      api("/v1/products", {
+        method: "POST",
+        key,
+        body: { name: "Replayed line" },
+        headers: { "Idempotency-Key": "log-replay-1" },
+      });
+    await send();
+    logged = [];
+    const replayed = await send();
+    expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
+    // A replay answers the first request's Request-Id; its own line has its own request id.
+    const lines = logged.map((text) => JSON.parse(text) as Line).filter((entry) => entry.event === "request");
+    expect(lines).toEqual([expect.objectContaining({ replayed: true, status: 201, route: "/v1/products" })]);
+    expect(lines[0]?.request_id).not.toBe(replayed.headers.get("Request-Id"));
+    const odd = await api("/v1/products", { method: "PROPFIND", key });
+    const [line] = linesFor(odd);
+    expect(line).toMatchObject({ method: "PROPFIND", status: odd.status });
+    expect(Object.keys(line ?? {}).sort()).toEqual(KEYS);
+    expect(logged.filter((text) => text.includes('"event":"request"'))).toHaveLength(2);
+  });
+
   it("log a 500 at level error, and its details with console.error under the same request id", async () => {
     const app = createApp();
     app.get("/v1/boom", () => {
