@@ -1,6 +1,7 @@
 // The floor of an authenticated read: a bare Worker doing what any GET of ours must, one rate-limit
-// call and one D1 point read of a row the size of a product, under its own workerd. Run beside the
-// Worker in interleaved rounds (floor, get-by-id, storefront-get, list, …), it says how far each
+// call and one D1 point read of a row the size of a product, under its own workerd (which also
+// answers a bare hello, the runtime's own cost). Run beside the Worker in interleaved rounds
+// (hello, floor, get-by-id, storefront-get, list, …), it says how far each
 // read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
 // workerd spent per request (from /proc, the process's user + system time over the run).
 import { readdirSync, readFileSync } from "node:fs";
@@ -12,9 +13,13 @@ import { runScenario } from "./load.mjs";
  * @import { WranglerConfig } from "./worker.mjs"
  */
 
-/** The floor Worker: the same limiter call and one point read, answering the row's JSON as stored. */
+/**
+ * The floor Worker: the same limiter call and one point read, answering the row's JSON as stored;
+ * and on /hello, what a Worker costs that does nothing at all (the runtime's own share).
+ */
 const SCRIPT = `export default {
   async fetch(request, env) {
+    if (new URL(request.url).pathname === "/hello") return new Response("hello");
     const { success } = await env.RATE_LIMITER.limit({ key: "floor" });
     if (!success) return new Response("rate limited", { status: 429 });
     const id = new URL(request.url).pathname.slice("/products/".length);
@@ -146,6 +151,8 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     label: "the floor: one limiter call, one D1 point read",
     setup: (req) => ({ ...req, path: `/products/${floorIds[next++ % floorIds.length]}` }),
   };
+  /** @type {Scenario} */
+  const helloScenario = { name: "hello", path: "/hello", label: "a bare Worker answering hello" };
   /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
   const runs = new Map();
   const record = (/** @type {ScenarioResult} */ result, /** @type {number | null} */ cpu) => {
@@ -155,6 +162,9 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     runs.set(result.scenario, entry);
   };
   for (let round = 0; round < rounds; round++) {
+    const hello = await measured(floor.url, helloScenario, floor.pid, opts);
+    if (hello.result.ok === 0) throw new Error("hello: no successful response under load");
+    record(hello.result, hello.cpuMsPerRequest);
     const base = await measured(floor.url, floorScenario, floor.pid, opts);
     if (base.result.ok === 0) throw new Error("floor: no successful response under load");
     record(base.result, base.cpuMsPerRequest);

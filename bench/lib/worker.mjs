@@ -88,13 +88,24 @@ export async function buildBundle(outdir, { minify = false } = {}) {
  * @param {WranglerConfig} options.config
  * @param {string} options.adminToken
  * @param {Awaited<ReturnType<typeof startImageOrigin>>} [options.imageOrigin]
+ * @param {number} [options.inspectorPort] workerd's V8 inspector on 127.0.0.1 (0: a free port;
+ *   `mf.getInspectorURL()` gives it); without it, no inspector (bench/profile.mjs)
  */
-export async function startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin }) {
+export async function startWorker({
+  bundleFile,
+  bundleDir,
+  persistDir,
+  config,
+  adminToken,
+  imageOrigin,
+  inspectorPort,
+}) {
   const started = performance.now();
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
+      inspectorPort,
       modules: true,
       scriptPath: bundleFile,
       modulesRoot: bundleDir,

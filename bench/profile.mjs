@@ -1,0 +1,300 @@
+// npm run bench:profile [-- scenario ...]: a CPU profile of the Worker's JavaScript under load, to
+// tell where a request's time goes. Builds the non-minified bundle (with its source map), runs it
+// under Miniflare with workerd's V8 inspector on, migrates and seeds D1 as `npm run bench` does,
+// then per scenario (default get-by-id, storefront-get, list): 3 s of warm-up, then the Profiler
+// (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
+// Prints per scenario the self time by module group, the top functions by self time and the
+// bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,
+// the bundle and its map in a temporary folder (printed) for Chrome DevTools.
+import { randomBytes } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { products } from "./lib/catalog.mjs";
+import { startImageOrigin } from "./lib/image-origin.mjs";
+import { runScenario } from "./lib/load.mjs";
+import { ROOT, wrangler } from "./lib/proc.mjs";
+import { analyseProfile, bundleMap, connectInspector, renderProfile, workerTarget } from "./lib/profile.mjs";
+import { fixed, int } from "./lib/report.mjs";
+import { createRichProducts, createStockProduct, scenarios, uploadImage } from "./lib/scenarios.mjs";
+import { applyMigrations, createOrgAndKey, readWranglerConfig, seedD1, startWorker } from "./lib/worker.mjs";
+
+/** @import { Scenario, ScenarioContext } from "./lib/load.mjs" */
+
+const DEFAULT_SCENARIOS = ["get-by-id", "storefront-get", "list"];
+/** bench/run.mjs's catalogue seed: the same products */
+const SEED = 20261123;
+const WARMUP_S = 3;
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+const USAGE = `usage: npm run bench:profile [-- scenario ...]   (default: ${DEFAULT_SCENARIOS.join(" ")})
+env: BENCH_PROFILE_SECONDS=10 (profiled load per scenario)  BENCH_PROFILE_SIZE=1000 (catalogue, ≥ 1000)
+     BENCH_PROFILE_CONNECTIONS=16  BENCH_PROFILE_INTERVAL_US=100 (V8's sampling interval)`;
+
+/** @param {string} message */
+const log = (message) => process.stderr.write(`[profile] ${message}\n`);
+
+function options() {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  /**
+   * @param {string} name
+   * @param {number} fallback
+   */
+  const number = (name, fallback) => {
+    const value = Number(process.env[name] ?? fallback);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number\n${USAGE}`);
+    return value;
+  };
+  const size = number("BENCH_PROFILE_SIZE", 1000);
+  if (!Number.isInteger(size) || size < 1000) throw new Error(`BENCH_PROFILE_SIZE must be an integer ≥ 1000`);
+  return {
+    scenarios: args.length > 0 ? args : DEFAULT_SCENARIOS,
+    seconds: number("BENCH_PROFILE_SECONDS", 10),
+    size,
+    connections: Math.round(number("BENCH_PROFILE_CONNECTIONS", 16)),
+    intervalUs: Math.round(number("BENCH_PROFILE_INTERVAL_US", 100)),
+  };
+}
+
+/** The pids of the workerd processes this Node process started. */
+function workerdChildren() {
+  const pids = new Set();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const match = /^\d+ \((.*)\) \S (\d+)/.exec(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (match?.[1] === "workerd" && Number(match[2]) === process.pid) pids.add(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * The CPU seconds (user + system) a process has used so far; NaN when it cannot be read.
+ * @param {number | undefined} pid
+ */
+function cpuSeconds(pid) {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * One request like the scenario's: it must answer as the scenario expects before it is profiled.
+ * @param {string} base
+ * @param {Scenario} scenario
+ */
+async function probe(base, scenario) {
+  const request = { method: scenario.method ?? "GET", path: scenario.path, headers: { ...scenario.headers } };
+  /** @type {ScenarioContext} */
+  const context = {};
+  const built = scenario.setup ? scenario.setup({ ...request, body: scenario.body }, context) : request;
+  const response = await fetch(`${base}${built.path}`, {
+    method: built.method,
+    headers: built.headers,
+    body: "body" in built ? built.body : undefined,
+  });
+  const text = await response.text();
+  scenario.onResponse?.(response.status, Object.fromEntries(response.headers), context);
+  const statusOk =
+    scenario.probeStatus === undefined
+      ? response.status >= 200 && response.status <= 299
+      : response.status === scenario.probeStatus;
+  /** @type {unknown} */
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!statusOk || (scenario.expect && !scenario.expect(body))) {
+    throw new Error(
+      `${scenario.name}: ${built.method} ${built.path} → ${response.status}: ${text.slice(0, 400)}`,
+    );
+  }
+}
+
+/** Releases, newest first, on success, failure or a signal. @type {(() => unknown)[]} */
+const cleanups = [];
+async function releaseAll() {
+  while (cleanups.length > 0) {
+    const release = /** @type {() => unknown} */ (cleanups.pop());
+    try {
+      await release();
+    } catch (error) {
+      log(`cleanup failed: ${/** @type {Error} */ (error).message}`);
+    }
+  }
+}
+
+async function main() {
+  const opts = options();
+  const work = mkdtempSync(join(tmpdir(), "products-api-profile-work-"));
+  cleanups.push(() => rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
+  const out = mkdtempSync(join(tmpdir(), "products-api-profile-"));
+
+  log("building the Worker bundle (wrangler deploy --dry-run --upload-source-maps, not minified)");
+  const bundleDir = join(work, "bundle");
+  await wrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--upload-source-maps"]);
+  const bundleFile = join(bundleDir, "index.js");
+  for (const file of ["index.js", "index.js.map"]) {
+    if (existsSync(join(bundleDir, file))) copyFileSync(join(bundleDir, file), join(out, file));
+  }
+  const bundle = bundleMap(bundleFile, ROOT);
+  log(`bundle: ${bundle.modules.length - 1} modules, ${bundle.sourceMap ? "with" : "without"} a source map`);
+
+  const config = await readWranglerConfig();
+  const imageOrigin = await startImageOrigin();
+  cleanups.push(imageOrigin.stop);
+  const adminToken = randomBytes(24).toString("hex");
+  const persistDir = join(work, "persist");
+  mkdirSync(persistDir, { recursive: true });
+  const before = workerdChildren();
+  const worker = await startWorker({
+    bundleFile,
+    bundleDir,
+    persistDir,
+    config,
+    adminToken,
+    imageOrigin,
+    inspectorPort: 0,
+  });
+  cleanups.push(() => worker.mf.dispose());
+  const spawned = [...workerdChildren()].filter((pid) => !before.has(pid));
+  const workerdPid = spawned.length === 1 ? spawned[0] : undefined;
+  const { url } = worker;
+  const inspector = await worker.mf.getInspectorURL();
+  log(`Worker on ${url}, inspector on ${inspector.href}`);
+
+  const db = await worker.mf.getD1Database("DB");
+  await applyMigrations(db);
+  const { orgId, keyId, key, publishableKey } = await createOrgAndKey(url, adminToken);
+  log(`seeding ${opts.size.toLocaleString("en-US")} products into D1`);
+  const seeded = await seedD1(
+    db,
+    products({ count: opts.size, seed: SEED, orgId, keyId, baseTime: Date.now() }),
+  );
+  const imageId = await uploadImage(url, key, /** @type {string} */ (seeded.ids[0]));
+  const stockId = await createStockProduct(url, key);
+  const all = scenarios("worker", {
+    ids: seeded.ids,
+    key,
+    publishableKey,
+    url,
+    imageId,
+    stockId,
+    imageUrls: imageOrigin.urls,
+    createRich: () => createRichProducts(url, key),
+  });
+  const chosen = opts.scenarios.map((name) => {
+    const scenario = all.find((candidate) => candidate.name === name);
+    if (!scenario) throw new Error(`no scenario ${name}; there are ${all.map((s) => s.name).join(", ")}`);
+    return scenario;
+  });
+  const targetUrl = await workerTarget(inspector);
+
+  const summary = [];
+  for (const scenario of chosen) {
+    await scenario.prepare?.();
+    await probe(url, scenario);
+    log(`${scenario.name}: ${WARMUP_S} s of warm-up, then ${opts.seconds} s profiled`);
+    await runScenario(url, scenario, { duration: WARMUP_S, connections: opts.connections, warmup: 0 });
+    const session = await connectInspector(targetUrl);
+    /** @type {import("./lib/profile.mjs").CpuProfile} */
+    let profile;
+    /** @type {Awaited<ReturnType<typeof runScenario>>} */
+    let result;
+    const cpuBefore = cpuSeconds(workerdPid);
+    try {
+      await session.send("Profiler.enable");
+      await session.send("Profiler.setSamplingInterval", { interval: opts.intervalUs });
+      await session.send("Profiler.start");
+      result = await runScenario(url, scenario, {
+        duration: opts.seconds,
+        connections: opts.connections,
+        warmup: 0,
+      });
+      ({ profile } = await session.send("Profiler.stop"));
+      await session.send("Profiler.disable");
+    } finally {
+      session.close();
+    }
+    const workerdCpuUs = (cpuSeconds(workerdPid) - cpuBefore) * 1e6;
+    const file = join(out, `${scenario.name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const analysis = analyseProfile(profile, bundle);
+    const requests = result.requests;
+    console.log(
+      `\n=== ${scenario.name}: ${result.request}, ${opts.connections} connections, ${fixed(result.duration_s, 1)} s: ` +
+        `${int(requests)} requests (${fixed(result.rps, 0)} rps, p50 ${fixed(result.latency_ms.p50)} ms, ` +
+        `${result.ok} ok, ${result.errors} errors); workerd CPU (every isolate, local D1 included) ` +
+        `${fixed(requests > 0 ? workerdCpuUs / requests : null, 0)} µs/request`,
+    );
+    console.log(renderProfile(analysis, { requests }));
+    summary.push({
+      scenario: scenario.name,
+      requests,
+      rps: result.rps,
+      errors: result.errors,
+      workerd_cpu_us_per_request: requests > 0 ? Math.round(workerdCpuUs / requests) : null,
+      samples: analysis.samples,
+      interval_us: analysis.intervalUs,
+      isolate_us_per_request:
+        requests > 0 ? Math.round((analysis.samples * analysis.intervalUs) / requests) : null,
+      devtools_sampled_ms: Math.round(analysis.sampledUs / 1000),
+      groups: analysis.groups.map(({ group, samples, us }) => ({
+        group,
+        samples,
+        devtools_us: Math.round(us),
+      })),
+      functions: analysis.functions
+        .slice(0, 50)
+        .map(({ us, ...row }) => ({ ...row, devtools_us: Math.round(us) })),
+      profile: file,
+    });
+  }
+  writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(
+    `\nprofiles (load them in Chrome DevTools, Performance panel), the bundle, its source map and summary.json: ${out}`,
+  );
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping`);
+    releaseAll().finally(() => process.exit(130));
+  });
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`[profile] FAILED: ${/** @type {Error} */ (error)?.stack ?? error}\n`);
+  exitCode = 1;
+} finally {
+  await releaseAll();
+}
+process.exit(exitCode);
