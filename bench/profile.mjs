@@ -7,22 +7,14 @@
 // bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,
 // the bundle and its map in a temporary folder (printed) for Chrome DevTools.
 import { randomBytes } from "node:crypto";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { products } from "./lib/catalog.mjs";
+import { cpuSeconds, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
-import { ROOT, wrangler } from "./lib/proc.mjs";
+import { ROOT, releaseOnSignal, wrangler } from "./lib/proc.mjs";
 import { analyseProfile, bundleMap, connectInspector, renderProfile, workerTarget } from "./lib/profile.mjs";
 import { fixed, int } from "./lib/report.mjs";
 import { createRichProducts, createStockProduct, scenarios, uploadImage } from "./lib/scenarios.mjs";
@@ -34,7 +26,6 @@ const DEFAULT_SCENARIOS = ["get-by-id", "storefront-get", "list"];
 /** bench/run.mjs's catalogue seed: the same products */
 const SEED = 20261123;
 const WARMUP_S = 3;
-const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
 
 const USAGE = `usage: npm run bench:profile [-- scenario ...]   (default: ${DEFAULT_SCENARIOS.join(" ")})
 env: BENCH_PROFILE_SECONDS=10 (profiled load per scenario)  BENCH_PROFILE_SIZE=1000 (catalogue, ≥ 1000)
@@ -67,35 +58,6 @@ function options() {
     connections: Math.round(number("BENCH_PROFILE_CONNECTIONS", 16)),
     intervalUs: Math.round(number("BENCH_PROFILE_INTERVAL_US", 100)),
   };
-}
-
-/** The pids of the workerd processes this Node process started. */
-function workerdChildren() {
-  const pids = new Set();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const match = /^\d+ \((.*)\) \S (\d+)/.exec(readFileSync(`/proc/${entry}/stat`, "utf8"));
-      if (match?.[1] === "workerd" && Number(match[2]) === process.pid) pids.add(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-/**
- * The CPU seconds (user + system) a process has used so far; NaN when it cannot be read.
- * @param {number | undefined} pid
- */
-function cpuSeconds(pid) {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /**
@@ -168,19 +130,10 @@ async function main() {
   const adminToken = randomBytes(24).toString("hex");
   const persistDir = join(work, "persist");
   mkdirSync(persistDir, { recursive: true });
-  const before = workerdChildren();
-  const worker = await startWorker({
-    bundleFile,
-    bundleDir,
-    persistDir,
-    config,
-    adminToken,
-    imageOrigin,
-    inspectorPort: 0,
-  });
+  const { started: worker, pid: workerdPid } = await withWorkerdPid(() =>
+    startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin, inspectorPort: 0 }),
+  );
   cleanups.push(() => worker.mf.dispose());
-  const spawned = [...workerdChildren()].filter((pid) => !before.has(pid));
-  const workerdPid = spawned.length === 1 ? spawned[0] : undefined;
   const { url } = worker;
   const inspector = await worker.mf.getInspectorURL();
   log(`Worker on ${url}, inspector on ${inspector.href}`);
@@ -278,15 +231,7 @@ async function main() {
   );
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping`);
-    releaseAll().finally(() => process.exit(130));
-  });
-}
+releaseOnSignal(log, releaseAll);
 
 let exitCode = 0;
 try {

@@ -12,7 +12,7 @@ import { COMMON_TAG, products, RICH_COUNT, RICH_TAG, SEARCH_WORD } from "./lib/c
 import { floorRounds, startFloor, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
-import { ROOT } from "./lib/proc.mjs";
+import { ROOT, releaseOnSignal } from "./lib/proc.mjs";
 import { fixed, int, seconds } from "./lib/report.mjs";
 import { analyse, render, renderFloor, sizeLabel, summary } from "./lib/results.mjs";
 import { createRichProducts, createStockProduct, scenarios, uploadImage } from "./lib/scenarios.mjs";
@@ -540,15 +540,7 @@ async function main() {
   return results;
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping`);
-    releaseAll().finally(() => process.exit(130));
-  });
-}
+releaseOnSignal(log, releaseAll);
 
 let exitCode = 0;
 /** @type {BenchResults | undefined} */

@@ -48,12 +48,17 @@ function workerdChildren() {
 }
 
 /**
- * The CPU seconds (user + system) a process has used so far.
- * @param {number} pid
+ * The CPU seconds (user + system) a process has used so far; NaN when it cannot be read.
+ * @param {number | undefined} pid
  */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+export function cpuSeconds(pid) {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**

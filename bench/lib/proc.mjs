@@ -69,3 +69,20 @@ export async function wrangler(args, options) {
   }
   return result;
 }
+
+/**
+ * On the first SIGINT or SIGTERM: logs it, runs `release` (the script's orderly cleanup), then exits 130.
+ * @param {(message: string) => void} log
+ * @param {() => Promise<unknown>} release
+ */
+export function releaseOnSignal(log, release) {
+  let interrupted = false;
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      log(`${signal}: stopping`);
+      release().finally(() => process.exit(130));
+    });
+  }
+}
