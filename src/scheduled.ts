@@ -1,4 +1,4 @@
-import { createDb, type Database, newDbStats } from "./db/client";
+import { type Database, onPrimary } from "./db/client";
 import { sendAll, sendDeliveries } from "./events/events.delivery";
 import { deleteOlderThan, orgsWithUndispatched } from "./events/events.repo";
 import { claimOverdueDeliveries } from "./events/webhooks.repo";
@@ -30,9 +30,6 @@ export async function runCron(controller: ScheduledController, env: Env): Promis
   throw new Error(`No cron job for '${controller.cron}'.`);
 }
 
-/** The primary (a query outside a D1 session goes there): the crons read what they then write. */
-const primaryDb = (env: Env) => createDb(() => env.DB, newDbStats());
-
 /** Every sweep of data past its lifetime. */
 export async function sweep(
   env: Env,
@@ -43,13 +40,13 @@ export async function sweep(
   stray_images: number;
   events_expired: number;
 }> {
-  const db = primaryDb(env);
-  const swept = {
+  // On the primary: the crons read what they then write.
+  const swept = await onPrimary(env, async (db) => ({
     idempotency_claims: await deleteExpiredClaims(db, now - IDEMPOTENCY_LIFETIME_MS),
     idempotency_applied: await deleteExpiredApplied(db, ulidFloor(now - IDEMPOTENCY_LIFETIME_MS)),
     stray_images: await sweepStrayImages(db, env.IMAGES, now),
     events_expired: await deleteOlderThan(db, now - EVENT_LIFETIME_MS, 10_000),
-  };
+  }));
   console.log(JSON.stringify({ level: "info", event: "sweep", ...swept }));
   return swept;
 }
@@ -59,11 +56,10 @@ export async function redrive(
   env: Env,
   now = Date.now(),
 ): Promise<{ orgs_redispatched: number; deliveries_resent: number }> {
-  const db = primaryDb(env);
-  const redriven = {
+  const redriven = await onPrimary(env, async (db) => ({
     orgs_redispatched: await redispatch(db, env, now),
     deliveries_resent: await resend(db, env, now),
-  };
+  }));
   // Most minutes find nothing; log the ones that did something.
   if (redriven.orgs_redispatched + redriven.deliveries_resent > 0)
     console.log(JSON.stringify({ level: "info", event: "redrive", ...redriven }));

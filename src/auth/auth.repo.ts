@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { batch, type Database } from "../db/client";
+import { batch, type Database, preparedOnce } from "../db/client";
 import { apiKeyOrigins, apiKeys, orgs } from "../db/schema";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -23,13 +23,8 @@ const KEY_CACHE_MS = 1000;
 const KEY_CACHE_SIZE = 1000;
 const keyCache = new Map<string, { key: ActiveKey; until: number }>();
 
-/** The live key with this hash: one indexed row, or this isolate's copy of it from the last second. */
-export async function findActiveKey(db: Database, keyHash: string): Promise<ActiveKey | undefined> {
-  const now = Date.now();
-  const cached = keyCache.get(keyHash);
-  if (cached && cached.until > now) return cached.key;
-  keyCache.delete(keyHash);
-  const [row] = await db
+const activeKeyByHash = preparedOnce((db) =>
+  db
     .select({
       id: apiKeys.id,
       type: apiKeys.type,
@@ -38,8 +33,18 @@ export async function findActiveKey(db: Database, keyHash: string): Promise<Acti
       allowedOrigins: apiKeys.allowedOrigins,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
+    .limit(1)
+    .prepare(),
+);
+
+/** The live key with this hash: one indexed row, or this isolate's copy of it from the last second. */
+export async function findActiveKey(db: Database, keyHash: string): Promise<ActiveKey | undefined> {
+  const now = Date.now();
+  const cached = keyCache.get(keyHash);
+  if (cached && cached.until > now) return cached.key;
+  keyCache.delete(keyHash);
+  const [row] = await activeKeyByHash(db).all({ keyHash });
   if (row) {
     // Map keeps insertion order: the first entry is the oldest.
     if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);

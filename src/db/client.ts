@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 
@@ -6,19 +7,17 @@ export type DbStats = { queries: number; rowsRead: number; rowsWritten: number; 
 
 export const newDbStats = (): DbStats => ({ queries: 0, rowsRead: 0, rowsWritten: 0, durationMs: 0 });
 
-export type Database = ReturnType<typeof createDb>;
-
 type D1 = D1Database | D1DatabaseSession;
 
-/**
- * `d1` is called at the first query, so that a request that never queries opens no D1 session
- * (the database itself, or a session of it: both have just what drizzle calls, prepare and batch).
- * Without drizzle's relational `schema` (nothing here uses `db.query`): with it, every instance
- * rebuilt the relations of every table, per request (about a tenth of a GET's JavaScript time);
- * without it, an instance is a dialect and a session, a few objects.
- */
-export function createDb(d1: () => D1, stats: DbStats) {
-  return drizzle(meteredD1(d1, stats));
+/** Where a query runs: the D1 to send it to (called at the first query) and the meter it adds to. */
+type DbScope = { d1: () => D1; stats: DbStats };
+
+const scopes = new AsyncLocalStorage<DbScope>();
+
+function currentScope(): DbScope {
+  const scope = scopes.getStore();
+  if (!scope) throw new Error("A D1 query ran outside withDb: there is no database to send it to.");
+  return scope;
 }
 
 async function timed<T extends D1Result | D1Result[]>(stats: DbStats, run: () => Promise<T>): Promise<T> {
@@ -37,26 +36,34 @@ async function timed<T extends D1Result | D1Result[]>(stats: DbStats, run: () =>
 }
 
 /**
- * A D1 statement that records its result's meta. `raw()` (drizzle's path for selects) returns
- * no meta, so it is answered from `all()`: rows come back as objects keyed by column name, so a
- * query must not select two columns of the same name (drizzle's own batch path has the same rule).
+ * A statement that is SQL and its values until it runs: then it is prepared on the D1 of the
+ * scope it runs in and its result's meta is metered there. So a query drizzle built (or prepared)
+ * once serves every request. `raw()` (drizzle's path for selects) returns no meta, so it is
+ * answered from `all()`: rows come back as objects keyed by column name, so a query must not
+ * select two columns of the same name (drizzle's own batch path has the same rule).
  */
-class MeteredStatement {
+class ScopedStatement {
   constructor(
-    readonly inner: D1PreparedStatement,
-    private readonly stats: DbStats,
+    private readonly sql: string,
+    private readonly values: unknown[] = [],
   ) {}
 
   bind(...values: unknown[]) {
-    return new MeteredStatement(this.inner.bind(...values), this.stats);
+    return new ScopedStatement(this.sql, values);
+  }
+
+  on(d1: D1) {
+    return d1.prepare(this.sql).bind(...this.values);
   }
 
   all<T = Record<string, unknown>>() {
-    return timed(this.stats, () => this.inner.all<T>());
+    const { d1, stats } = currentScope();
+    return timed(stats, () => this.on(d1()).all<T>());
   }
 
   run<T = Record<string, unknown>>() {
-    return timed(this.stats, () => this.inner.run<T>());
+    const { d1, stats } = currentScope();
+    return timed(stats, () => this.on(d1()).run<T>());
   }
 
   async first<T = Record<string, unknown>>(column?: string): Promise<T | null> {
@@ -74,14 +81,58 @@ class MeteredStatement {
   }
 }
 
-/** Only what drizzle calls, prepare and batch. */
-function meteredD1(d1: () => D1, stats: DbStats): D1Database {
-  const metered = {
-    prepare: (query: string) => new MeteredStatement(d1().prepare(query), stats),
-    batch: (statements: MeteredStatement[]) =>
-      timed(stats, () => d1().batch(statements.map((statement) => statement.inner))),
+/** Only what drizzle calls, prepare and batch, both answered in the current scope. */
+const scopedD1 = {
+  prepare: (sql: string) => new ScopedStatement(sql),
+  batch: (statements: ScopedStatement[]) => {
+    const { d1, stats } = currentScope();
+    const database = d1();
+    return timed(stats, () => database.batch(statements.map((statement) => statement.on(database))));
+  },
+} as unknown as D1Database;
+
+/**
+ * The isolate's one drizzle instance, built at load, never per request: its queries run on the
+ * D1 of the withDb they run in. Without drizzle's relational `schema` (nothing here uses
+ * `db.query`): with it, an instance rebuilt the relations of every table.
+ */
+export const db = drizzle(scopedD1);
+
+export type Database = typeof db;
+
+/**
+ * Runs `work` with every query in it (awaited there or not: the scope follows its promises) sent
+ * to `d1` and metered into `stats`. `d1` is called at the first query, so that work that never
+ * queries opens no D1 session (the database itself, or a session of it).
+ */
+export function withDb<T>(d1: () => D1, stats: DbStats, work: () => T): T {
+  return scopes.run({ d1, stats }, work);
+}
+
+/** Runs `work` on the primary (queries outside a D1 session go there), as the crons and the queue consumer do. */
+export function onPrimary<T>(env: { DB: D1Database }, work: (db: Database) => Promise<T>): Promise<T> {
+  return withDb(
+    () => env.DB,
+    newDbStats(),
+    () => work(db),
+  );
+}
+
+/**
+ * A hot query built once per drizzle instance (there is one an isolate), then run with each
+ * request's values through its `sql.placeholder`s: building a select is most of drizzle's time in
+ * a read (docs/benchmarks.md).
+ */
+export function preparedOnce<Q>(build: (db: Database) => Q): (db: Database) => Q {
+  const built = new WeakMap<Database, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (query === undefined) {
+      query = build(db);
+      built.set(db, query);
+    }
+    return query;
   };
-  return metered as unknown as D1Database;
 }
 
 /** A batch of any number of statements (drizzle types only literal tuples): one transaction, in order. */

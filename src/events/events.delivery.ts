@@ -1,4 +1,4 @@
-import { createDb, type Database, newDbStats } from "../db/client";
+import { type Database, onPrimary } from "../db/client";
 import { newId } from "../lib/ids";
 import { checkFetchUrl, parseAllowedHosts } from "../lib/url-safety";
 import { toEvent } from "./events.model";
@@ -72,9 +72,12 @@ export function sendDeliveries(
 type Deliver = Extract<EventMessage, { kind: "deliver" }>;
 
 /** The queue consumer: the events queue and its dead-letter queue. */
-export async function consume(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
-  // The primary (a query outside a D1 session goes there), which has every write.
-  const db = createDb(() => env.DB, newDbStats());
+export function consume(batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
+  // On the primary, which has every write.
+  return onPrimary(env, (db) => consumeOn(db, batch, env));
+}
+
+async function consumeOn(db: Database, batch: MessageBatch<EventMessage>, env: Env): Promise<void> {
   const deadLetters = batch.queue.endsWith("-dlq");
   for (const message of batch.messages) {
     const body = message.body;

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { createDb, newDbStats } from "../db/client";
+import { db, newDbStats, withDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { newId } from "../lib/ids";
 import { LATEST_API_VERSION } from "./api-version";
@@ -66,11 +66,12 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("dbStats", dbStats);
   const start = sessionStart(c);
   let session: D1DatabaseSession | undefined;
-  c.set(
-    "db",
-    createDb(start === null ? () => c.env.DB : () => (session ??= c.env.DB.withSession(start)), dbStats),
+  c.set("db", db);
+  await withDb(
+    start === null ? () => c.env.DB : () => (session ??= c.env.DB.withSession(start)),
+    dbStats,
+    next,
   );
-  await next();
   // A replayed idempotent response keeps the Request-Id of the request that did the work.
   if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.var.requestId);
   c.res.headers.set("API-Version", c.var.apiVersion ?? LATEST_API_VERSION);

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { batch, causedBy, type Database, lastRow } from "../db/client";
+import { batch, causedBy, type Database, lastRow, preparedOnce } from "../db/client";
 import { orgProductNumbers, productLookups, products } from "../db/schema";
 import { retakeCreatedEvent } from "../events/events.repo";
 import { findApplied, isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
@@ -99,12 +99,17 @@ export async function insertProduct(
   }
 }
 
-export async function findProduct(db: Database, orgId: string, id: string): Promise<ProductRow | undefined> {
-  const [row] = await db
+const productById = preparedOnce((db) =>
+  db
     .select()
     .from(products)
-    .where(and(eq(products.id, id), eq(products.orgId, orgId)))
-    .limit(1);
+    .where(and(eq(products.id, sql.placeholder("id")), eq(products.orgId, sql.placeholder("orgId"))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findProduct(db: Database, orgId: string, id: string): Promise<ProductRow | undefined> {
+  const [row] = await productById(db).all({ id, orgId });
   return row;
 }
 

@@ -1,10 +1,28 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { type Database, preparedOnce } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import type { ProductRow } from "../products/products.stored";
 
 /** The slug part of a slug lookup value `<locale>:<slug>`, as migration 0009 indexes it. */
 const slugOf = sql`substr(${productLookups.value}, instr(${productLookups.value}, ':') + 1)`;
+
+const bySlug = preparedOnce((db) =>
+  db
+    .select({ products, value: productLookups.value })
+    .from(productLookups)
+    .innerJoin(products, eq(products.id, productLookups.productId))
+    // `kind = 'slug'` written out: a bound parameter would not let SQLite use the partial index.
+    .where(
+      and(
+        eq(productLookups.orgId, sql.placeholder("orgId")),
+        sql`${productLookups.kind} = 'slug'`,
+        sql`${slugOf} = ${sql.placeholder("slug")}`,
+      ),
+    )
+    .orderBy(productLookups.productId, productLookups.value)
+    .limit(50)
+    .prepare(),
+);
 
 /**
  * The org's products with this slug in some locale, each with that locale, in product id order
@@ -17,15 +35,6 @@ export async function findBySlug(
   orgId: string,
   slug: string,
 ): Promise<{ row: ProductRow; locale: string }[]> {
-  const rows = await db
-    .select({ products, value: productLookups.value })
-    .from(productLookups)
-    .innerJoin(products, eq(products.id, productLookups.productId))
-    // `kind = 'slug'` written out: a bound parameter would not let SQLite use the partial index.
-    .where(
-      and(eq(productLookups.orgId, orgId), sql`${productLookups.kind} = 'slug'`, sql`${slugOf} = ${slug}`),
-    )
-    .orderBy(productLookups.productId, productLookups.value)
-    .limit(50);
+  const rows = await bySlug(db).all({ orgId, slug });
   return rows.map(({ products: row, value }) => ({ row, locale: value.slice(0, value.indexOf(":")) }));
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb, newDbStats } from "../../src/db/client";
+import { type Database, db, newDbStats, withDb } from "../../src/db/client";
 import * as eventsRepo from "../../src/events/events.repo";
 import * as webhooks from "../../src/events/webhooks.repo";
 import * as listing from "../../src/products/products.listing";
@@ -29,17 +29,18 @@ function recordingD1(seen: Statement[]): D1DatabaseSession {
   return { prepare: (sql: string) => statement(sql, []) } as unknown as D1DatabaseSession;
 }
 
+/** Runs `query` with its statements recorded into `seen`. */
+const recorded = <T>(seen: Statement[], query: (db: Database) => Promise<T>) =>
+  withDb(
+    () => recordingD1(seen),
+    newDbStats(),
+    () => query(db),
+  );
+
 async function plansOf(filters: listing.ProductFilters, after?: listing.Position): Promise<string[]> {
   const seen: Statement[] = [];
-  await listing.listProducts(
-    createDb(() => recordingD1(seen), newDbStats()),
-    "org_plan",
-    filters,
-    {
-      limit: 20,
-      ascending: false,
-      after,
-    },
+  await recorded(seen, (db) =>
+    listing.listProducts(db, "org_plan", filters, { limit: 20, ascending: false, after }),
   );
   expect(seen).toHaveLength(1);
   const [{ sql, params }] = seen as [Statement];
@@ -103,13 +104,7 @@ describe("listing query plans", () => {
 describe("slug generation's query plan", () => {
   it("reads one range of the org's slugs in the locale, not every slug of the org", async () => {
     const seen: Statement[] = [];
-    await lookups.takenSlugs(
-      createDb(() => recordingD1(seen), newDbStats()),
-      "org_plan",
-      "prod_x",
-      "en",
-      "kettle",
-    );
+    await recorded(seen, (db) => lookups.takenSlugs(db, "org_plan", "prod_x", "en", "kettle"));
     const [{ sql, params }] = seen as [Statement];
     const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .bind(...params)
@@ -126,11 +121,7 @@ describe("the storefront's slug lookup", () => {
   // In the index's own order (product id, then locale), for a stable winner: no sort step.
   it("reads the slug's rows of the org from the slug index in its order, then each product by id", async () => {
     const seen: Statement[] = [];
-    await storefrontRepo.findBySlug(
-      createDb(() => recordingD1(seen), newDbStats()),
-      "org_plan",
-      "kettle",
-    );
+    await recorded(seen, (db) => storefrontRepo.findBySlug(db, "org_plan", "kettle"));
     const [{ sql, params }] = seen as [Statement];
     const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .bind(...params)
@@ -145,7 +136,6 @@ describe("the storefront's slug lookup", () => {
 });
 
 describe("the webhook sweeps' queries", () => {
-  const db = () => createDb(() => env.DB.withSession("first-primary"), newDbStats());
   const planOf = async (query: { sql: string; params: unknown[] }) =>
     (
       await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
@@ -154,7 +144,7 @@ describe("the webhook sweeps' queries", () => {
     ).results.map((row) => row.detail);
 
   it("the re-send reads the overdue pending deliveries from their partial index, in due order, then each by rowid", async () => {
-    const plan = await planOf(webhooks.claimOverdueDeliveries(db(), 1, 2, 500).toSQL());
+    const plan = await planOf(webhooks.claimOverdueDeliveries(db, 1, 2, 500).toSQL());
     expect(plan).toEqual([
       "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
       "LIST SUBQUERY 1",
@@ -163,7 +153,7 @@ describe("the webhook sweeps' queries", () => {
   });
 
   it("the expiry deletes the delivery states of old events by the primary key's event id", async () => {
-    const plan = await planOf(webhooks.deleteDeliveryStatesBefore(db(), "evt_0", 10_000).toSQL());
+    const plan = await planOf(webhooks.deleteDeliveryStatesBefore(db, "evt_0", 10_000).toSQL());
     expect(plan).toEqual([
       "SEARCH webhook_delivery_states USING INTEGER PRIMARY KEY (rowid=?)",
       "LIST SUBQUERY 1",
@@ -175,7 +165,7 @@ describe("the webhook sweeps' queries", () => {
 
   it("a dispatch writes its deliveries from the org's undispatched events and endpoints, by index", async () => {
     const ids = Array.from({ length: 98 }, (_, index) => `evt_${index}`);
-    const query = eventsRepo.insertPendingDeliveries(db(), "org_plan", ids, 0).toSQL();
+    const query = eventsRepo.insertPendingDeliveries(db, "org_plan", ids, 0).toSQL();
     expect(query.params).toHaveLength(100);
     const plan = await planOf(query);
     expect(plan.slice(0, 2)).toEqual([
@@ -187,10 +177,7 @@ describe("the webhook sweeps' queries", () => {
 
   it("the re-dispatch finds the orgs by index searches of the undispatched events, never a scan", async () => {
     const seen: Statement[] = [];
-    await eventsRepo.orgsWithUndispatched(
-      createDb(() => recordingD1(seen), newDbStats()),
-      "evt_0",
-    );
+    await recorded(seen, (db) => eventsRepo.orgsWithUndispatched(db, "evt_0"));
     const [statement] = seen as [Statement];
     const plan = (await planOf(statement)).join("\n");
     expect(plan).not.toMatch(/SCAN events\b|TEMP B-TREE/);

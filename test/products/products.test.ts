@@ -672,6 +672,33 @@ describe("D1 sessions", () => {
     }
   });
 
+  it("concurrent requests share the isolate's one drizzle instance yet each meters only its own queries and keeps its own session", async () => {
+    await Promise.all(
+      Array.from({ length: 12 }, (_, index) => createProduct(main.key, { name: `Metered ${index}` })),
+    );
+    const limits = [1, 3, 10, 25, 60, 100];
+    const list = (limit: number, replicated: boolean) =>
+      api(`/v1/products?limit=${limit}`, { key: main.key, ...(replicated ? { vars: REPLICATED } : {}) });
+    const cost = (response: Response) => {
+      const match = /rows_read=(\d+) rows_written=0 queries=(\d+)/.exec(
+        response.headers.get("Server-Timing") ?? "",
+      );
+      expect(match, "Server-Timing reports the request's D1 cost").not.toBeNull();
+      return { rows: Number(match?.[1]), queries: Number(match?.[2]) };
+    };
+    const alone = [];
+    for (const limit of limits) alone.push(cost(await list(limit, false)));
+    const together = await Promise.all(limits.map((limit, index) => list(limit, index % 2 === 1)));
+    together.forEach((response, index) => {
+      expect(response.status).toBe(200);
+      // The key's lookup (once a second) may fall to any one of them: one query, one row more.
+      const extra = cost(response).queries - (alone[index]?.queries ?? 0);
+      expect([0, 1]).toContain(extra);
+      expect(cost(response).rows).toBe((alone[index]?.rows ?? 0) + extra);
+      expect(response.headers.get("D1-Bookmark") !== null).toBe(index % 2 === 1);
+    });
+  });
+
   it("responses that never touched D1 carry none", async () => {
     expect((await api("/health")).headers.get("D1-Bookmark")).toBeNull();
     expect((await api("/health", { vars: REPLICATED })).headers.get("D1-Bookmark")).toBeNull();
