@@ -41,7 +41,7 @@ function errorResponse(error: Error, c: Context<AppEnv>) {
     console.error(
       JSON.stringify({
         level: "error",
-        request_id: c.var.requestId,
+        request_id: c.get("requestId"),
         error: error.message,
         stack: error.stack,
       }),
@@ -56,7 +56,7 @@ function errorResponse(error: Error, c: Context<AppEnv>) {
       message: apiError.message,
       ...(apiError.failures ? { failures: apiError.failures } : {}),
       ...apiError.extra,
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
     },
     apiError.status,
     headers,

@@ -22,6 +22,7 @@ export type AppEnv = {
     requestId: string;
     startedAt: number;
     apiVersion: string;
+    /** The isolate's one drizzle instance (db/client.ts); its queries run on this request's D1 and meter into dbStats. */
     db: Database;
     dbStats: DbStats;
     auth: Auth;

@@ -20,7 +20,7 @@ const toOrg = (row: authRepo.OrgRow) => ({
 
 export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => {
   const input = c.req.valid("json");
-  const org = await authRepo.insertOrg(c.var.db, {
+  const org = await authRepo.insertOrg(c.get("db"), {
     id: resourceId(c, "org"),
     name: input.name,
     defaultCurrency: input.default_currency,
@@ -31,14 +31,14 @@ export const createOrg: AppRouteHandler<typeof routes.createOrg> = async (c) => 
 
 export const listOrgs: AppRouteHandler<typeof routes.listOrgs> = async (c) => {
   const query = c.req.valid("query");
-  const rows = await authRepo.listOrgs(c.var.db, query.limit + 1, query.cursor);
+  const rows = await authRepo.listOrgs(c.get("db"), query.limit + 1, query.cursor);
   return c.json(page(rows, query.limit, toOrg), 200);
 };
 
 export const updateOrg: AppRouteHandler<typeof routes.updateOrg> = async (c) => {
   const { id } = c.req.valid("param");
   const input = c.req.valid("json");
-  const org = await authRepo.updateOrg(c.var.db, id, {
+  const org = await authRepo.updateOrg(c.get("db"), id, {
     name: input.name,
     defaultCurrency: input.default_currency,
   });
@@ -54,7 +54,7 @@ function randomKey(prefix: "sk" | "pk"): string {
 export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (c) => {
   const input = c.req.valid("json");
   const orgIds = [...new Set(input.org_ids)];
-  const existing = await authRepo.findExistingOrgIds(c.var.db, orgIds);
+  const existing = await authRepo.findExistingOrgIds(c.get("db"), orgIds);
   const unknown = input.org_ids.flatMap((id, index) =>
     existing.has(id) ? [] : [{ field: `org_ids[${index}]`, message: `Unknown org '${id}'.` }],
   );
@@ -85,15 +85,15 @@ export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (
   };
   // Keyed: the answer is kept with the key, since a retry that finds no stored response cannot
   // show the secret again from the hash; it answers the kept one, and no second key is made.
-  const claimId = c.var.idempotencyClaimId;
+  const claimId = c.get("idempotencyClaimId");
   try {
     await authRepo.insertApiKey(
-      c.var.db,
+      c.get("db"),
       row,
-      claimId ? keepAnswer(c.var.db, claimId, JSON.stringify(answer)) : undefined,
+      claimId ? keepAnswer(c.get("db"), claimId, JSON.stringify(answer)) : undefined,
     );
   } catch (error) {
-    const kept = claimId && isAppliedAlready(error) ? await findApplied(c.var.db, claimId) : undefined;
+    const kept = claimId && isAppliedAlready(error) ? await findApplied(c.get("db"), claimId) : undefined;
     if (!kept?.answer) throw error;
     return c.json(JSON.parse(kept.answer) as typeof answer, 201);
   }
@@ -102,7 +102,7 @@ export const createApiKey: AppRouteHandler<typeof routes.createApiKey> = async (
 
 export const revokeApiKey: AppRouteHandler<typeof routes.revokeApiKey> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await authRepo.revokeApiKey(c.var.db, id, new Date().toISOString()))) {
+  if (!(await authRepo.revokeApiKey(c.get("db"), id, new Date().toISOString()))) {
     throw new ApiError("not_found", { message: `No live API key with id '${id}'.` });
   }
   // A cache hit never runs the Worker, so a publishable key's cached storefront answers go now.

@@ -21,7 +21,7 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   if (!(await timingSafeEqualText(presented, token))) {
     // A live publishable key is a credential, only not for this: say so, as every other route does.
-    if (presented.startsWith("pk_") && (await findActiveKey(c.var.db, await sha256Hex(presented)))) {
+    if (presented.startsWith("pk_") && (await findActiveKey(c.get("db"), await sha256Hex(presented)))) {
       throw new ApiError("forbidden", { message: "A publishable key works on the storefront routes only." });
     }
     throw new ApiError("unauthorized");

@@ -21,7 +21,7 @@ export const authenticate = (options: { org: boolean } = { org: true }) =>
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const key = match?.[1];
     if (!key || !KEY_PATTERN.test(key)) return failedAuthentication(c);
-    const row = await findActiveKey(c.var.db, await sha256Hex(key));
+    const row = await findActiveKey(c.get("db"), await sha256Hex(key));
     if (!row) return failedAuthentication(c);
 
     // An Org-Id the key lacks is 403 on every route, those that read no org's data included.
@@ -60,10 +60,10 @@ const IMPLIED: Partial<Record<Scope, Scope[]>> = {
 
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.var.auth.keyType === "publishable" && scope !== "storefront.read") {
+    if (c.get("auth").keyType === "publishable" && scope !== "storefront.read") {
       throw new ApiError("forbidden", { message: "A publishable key works on the storefront routes only." });
     }
-    const granted = c.var.auth.scopes;
+    const granted = c.get("auth").scopes;
     if (!granted.includes(scope) && !(IMPLIED[scope] ?? []).some((implied) => granted.includes(implied))) {
       throw new ApiError("forbidden", { message: `This key lacks the '${scope}' scope.` });
     }
@@ -78,7 +78,7 @@ export function requireScope(scope: Scope) {
  */
 export const requireKeyOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header("Origin");
-  const { keyType, allowedOrigins } = c.var.auth;
+  const { keyType, allowedOrigins } = c.get("auth");
   if (origin !== undefined && !(keyType === "publishable" && allowedOrigins.includes(origin))) {
     throw new ApiError("forbidden", {
       message:

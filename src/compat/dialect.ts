@@ -103,7 +103,7 @@ export function dialectRouter() {
     "*",
     authenticate(),
     announceEvents,
-    idempotency((c) => c.var.auth.keyId),
+    idempotency((c) => c.get("auth").keyId),
   );
   return router;
 }

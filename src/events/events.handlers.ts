@@ -12,7 +12,7 @@ import * as webhooks from "./webhooks.repo";
 
 export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const query = c.req.valid("query");
-  const rows = await repo.listEvents(c.var.db, c.var.auth.orgId, {
+  const rows = await repo.listEvents(c.get("db"), c.get("auth").orgId, {
     limit: query.limit,
     type: query.type,
     before: query.cursor,
@@ -25,7 +25,7 @@ export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) =
 
 export const getEvent: AppRouteHandler<typeof routes.getEvent> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await repo.findEvent(c.var.db, c.var.auth.orgId, id);
+  const row = await repo.findEvent(c.get("db"), c.get("auth").orgId, id);
   if (!row) throw new ApiError("not_found", { message: `No event with id '${id}'.` });
   return c.json(toEvent(row, originOf(c)), 200);
 };
@@ -49,7 +49,7 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
   if ("blocked" in check) throw invalidData([{ field: "url", message: check.blocked }]);
   const row: webhooks.EndpointRow = {
     id: resourceId(c, "we"),
-    orgId: c.var.auth.orgId,
+    orgId: c.get("auth").orgId,
     url: check.url.href,
     events: [...new Set(input.events)],
     description: input.description,
@@ -57,7 +57,7 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
     createdAt: new Date().toISOString(),
   };
   // A keyed retry that finds no stored response gets the endpoint its first run made, secret included.
-  const endpoint = await webhooks.insertEndpoint(c.var.db, row, c.var.idempotencyClaimId);
+  const endpoint = await webhooks.insertEndpoint(c.get("db"), row, c.get("idempotencyClaimId"));
   if (!endpoint) throw endpointNotFound(row.id);
   return c.json({ ...toEndpoint(endpoint), secret: endpoint.secret }, 201, {
     Location: `/v1/webhook_endpoints/${endpoint.id}`,
@@ -66,28 +66,28 @@ export const createEndpoint: AppRouteHandler<typeof routes.createEndpoint> = asy
 
 export const listEndpoints: AppRouteHandler<typeof routes.listEndpoints> = async (c) => {
   const query = c.req.valid("query");
-  const rows = await webhooks.listEndpoints(c.var.db, c.var.auth.orgId, query.limit + 1, query.cursor);
+  const rows = await webhooks.listEndpoints(c.get("db"), c.get("auth").orgId, query.limit + 1, query.cursor);
   return c.json(page(rows, query.limit, toEndpoint), 200);
 };
 
 export const getEndpoint: AppRouteHandler<typeof routes.getEndpoint> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await webhooks.findEndpoint(c.var.db, c.var.auth.orgId, id);
+  const row = await webhooks.findEndpoint(c.get("db"), c.get("auth").orgId, id);
   if (!row) throw endpointNotFound(id);
   return c.json(toEndpoint(row), 200);
 };
 
 export const deleteEndpoint: AppRouteHandler<typeof routes.deleteEndpoint> = async (c) => {
   const { id } = c.req.valid("param");
-  if (!(await webhooks.deleteEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
+  if (!(await webhooks.deleteEndpoint(c.get("db"), c.get("auth").orgId, id))) throw endpointNotFound(id);
   return c.json({ id, object: "webhook_endpoint" as const, deleted: true as const }, 200);
 };
 
 export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = async (c) => {
   const { id } = c.req.valid("param");
   const query = c.req.valid("query");
-  if (!(await webhooks.findEndpoint(c.var.db, c.var.auth.orgId, id))) throw endpointNotFound(id);
-  const rows = await webhooks.listDeliveries(c.var.db, id, { limit: query.limit, before: query.cursor });
+  if (!(await webhooks.findEndpoint(c.get("db"), c.get("auth").orgId, id))) throw endpointNotFound(id);
+  const rows = await webhooks.listDeliveries(c.get("db"), id, { limit: query.limit, before: query.cursor });
   return c.json(
     page(rows, query.limit, (row) => ({
       id: row.id,

@@ -12,7 +12,7 @@ function authenticatedRouter() {
   router.use(
     "*",
     authenticate(),
-    idempotency((c) => c.var.auth.keyId),
+    idempotency((c) => c.get("auth").keyId),
   );
   return router;
 }
@@ -39,7 +39,7 @@ export const announceEvents = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "GET" || c.req.method === "HEAD" || c.res.status >= 300) return;
   const message: EventMessage = {
     kind: "dispatch",
-    org_id: c.var.auth.orgId,
+    org_id: c.get("auth").orgId,
     origin: new URL(c.req.url).origin,
   };
   // Never fails the answer: the write is committed whatever happens to this message.
@@ -47,7 +47,9 @@ export const announceEvents = createMiddleware<AppEnv>(async (c, next) => {
     Promise.resolve()
       .then(() => c.env.EVENTS.send(message))
       .catch((error: unknown) =>
-        console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: String(error) })),
+        console.error(
+          JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error) }),
+        ),
       ),
   );
 });

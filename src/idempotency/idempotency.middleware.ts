@@ -89,7 +89,7 @@ async function fingerprintOf(c: Context<AppEnv>): Promise<string | undefined> {
     // not JSON (an image upload, or a body the route will refuse): its exact bytes
     body = `bytes:${await sha256HexOfBytes(bytes)}`;
   }
-  const parts = [c.req.method, c.req.path, c.req.header("Org-Id") ?? "", c.var.apiVersion, body];
+  const parts = [c.req.method, c.req.path, c.req.header("Org-Id") ?? "", c.get("apiVersion"), body];
   return sha256Hex(JSON.stringify(parts));
 }
 
@@ -135,7 +135,7 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
       return;
     }
 
-    const { db } = c.var;
+    const db = c.get("db");
     const outcome = await takeClaim(
       db,
       {
@@ -158,7 +158,7 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
 
     c.set("idempotencyClaimId", claim.claimId);
     await next();
-    c.res.headers.set("Request-Id", c.var.requestId);
+    c.res.headers.set("Request-Id", c.get("requestId"));
 
     const errorKey = await errorKeyOf(c.res);
     if (errorKey !== undefined && NOT_STORED.has(errorKey)) {
@@ -183,11 +183,11 @@ export const idempotency = (scopeOf: (c: Context<AppEnv>) => string) =>
       });
     } catch (error) {
       // The claim still completes: a retry that misses KV runs again and finds the write.
-      console.error(JSON.stringify({ level: "error", request_id: c.var.requestId, error: String(error) }));
+      console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(error) }));
     }
     await completeClaim(db, claim);
   });
 
 /** The id of what this request creates: fixed by its idempotency claim when it has one. */
 export const resourceId = (c: Context<AppEnv>, prefix: IdPrefix, time?: number) =>
-  c.var.idempotencyClaimId ? `${prefix}_${c.var.idempotencyClaimId}` : newId(prefix, time);
+  c.get("idempotencyClaimId") ? `${prefix}_${c.get("idempotencyClaimId")}` : newId(prefix, time);

@@ -134,7 +134,7 @@ function parseRange(
 
 export const serve: AppRouteHandler<typeof routes.serveImage> = async (c) => {
   const { image_id: imageId } = c.req.valid("param");
-  const image = await repo.findImageById(c.var.db, imageId);
+  const image = await repo.findImageById(c.get("db"), imageId);
   if (!image) throw imageNotFound(imageId);
   const headers: Record<string, string> = {
     "Content-Type": image.contentType,

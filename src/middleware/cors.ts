@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
  */
 export const browserCors = cors({
   origin: async (origin, c: Context<AppEnv>) =>
-    origin && (await isKnownOrigin(c.var.db, origin)) ? origin : null,
+    origin && (await isKnownOrigin(c.get("db"), origin)) ? origin : null,
   allowMethods: ["GET", "HEAD"],
   allowHeaders: ["Authorization", "Accept-Language", "If-None-Match", "Org-Id", "API-Version", "Range"],
   exposeHeaders: ["ETag", "Content-Language", "Content-Range", "Accept-Ranges", "Request-Id", "API-Version"],

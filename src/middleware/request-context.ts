@@ -41,10 +41,11 @@ const text = (value: string | null | undefined) => (value ? JSON.stringify(value
  * query, body or image. `duration_ms` is wall time as workerd reports it, which advances on I/O only.
  */
 function logRequest(c: Context<AppEnv>, durationMs: number) {
-  const { dbStats, auth } = c.var;
+  const dbStats = c.get("dbStats");
+  const auth = c.get("auth");
   const { status } = c.res;
   console.log(
-    `{"level":"${status >= 500 ? "error" : "info"}","event":"request","request_id":${text(c.var.requestId)},` +
+    `{"level":"${status >= 500 ? "error" : "info"}","event":"request","request_id":${text(c.get("requestId"))},` +
       `"method":${text(c.req.method)},"route":${text(routeOf(c))},"status":${status},` +
       `"duration_ms":${Math.round(durationMs * 10) / 10},"org_id":${text(auth?.orgId)},"key_id":${text(auth?.keyId)},` +
       `"rows_read":${dbStats.rowsRead},"rows_written":${dbStats.rowsWritten},"queries":${dbStats.queries}` +
@@ -73,8 +74,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
     next,
   );
   // A replayed idempotent response keeps the Request-Id of the request that did the work.
-  if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.var.requestId);
-  c.res.headers.set("API-Version", c.var.apiVersion ?? LATEST_API_VERSION);
+  if (!c.res.headers.has("Request-Id")) c.res.headers.set("Request-Id", c.get("requestId"));
+  c.res.headers.set("API-Version", c.get("apiVersion") ?? LATEST_API_VERSION);
   // Every answer says how it may be cached: only the storefront's reads and the immutable images
   // set their own; everything else is for this client alone, now (an edge cache in front of the
   // Worker would otherwise keep it by its default rules).

@@ -14,7 +14,7 @@ router.use(
   "*",
   authenticate(),
   announceEvents,
-  idempotency((c) => c.var.auth.keyId),
+  idempotency((c) => c.get("auth").keyId),
 );
 
 export const products = router

@@ -22,7 +22,7 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  const row = await repo.findProduct(c.var.db, c.var.auth.orgId, id);
+  const row = await repo.findProduct(c.get("db"), c.get("auth").orgId, id);
   if (!row) throw write.notFound(id);
   const headers = versionHeaders(row.version);
   if (noneMatch(c.req.header("If-None-Match"), headers.ETag)) return c.body(null, 304, headers);
@@ -37,7 +37,7 @@ export const replace: AppRouteHandler<typeof routes.replaceProduct> = async (c) 
 
 export const patch: AppRouteHandler<typeof routes.updateProduct> = async (c) => {
   const { id } = c.req.valid("param");
-  const { row, report } = await write.updateProduct(writeDeps(c), id, { mergePatch: c.var.body });
+  const { row, report } = await write.updateProduct(writeDeps(c), id, { mergePatch: c.get("body") });
   return c.json({ ...toProduct(row, originOf(c)), ...report }, 200, versionHeaders(row.version));
 };
 
@@ -58,7 +58,7 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   const filters = filtersOf(query);
   const search = filters.search !== undefined;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, search);
-  const rows = await listProducts(c.var.db, c.var.auth.orgId, filters, {
+  const rows = await listProducts(c.get("db"), c.get("auth").orgId, filters, {
     limit: query.limit,
     ascending: query.order === "asc",
     after,

@@ -8,11 +8,11 @@ const notFound = (id: string) => new ApiError("not_found", { message: `No produc
 export const record: AppRouteHandler<typeof routes.recordScan> = async (c) => {
   const { id } = c.req.valid("param");
   const count = await repo.recordScan(
-    c.var.db,
-    c.var.auth.orgId,
+    c.get("db"),
+    c.get("auth").orgId,
     id,
     new Date().toISOString(),
-    c.var.idempotencyClaimId,
+    c.get("idempotencyClaimId"),
   );
   if (!count) throw notFound(id);
   return c.json(count, 200);
@@ -23,8 +23,8 @@ export const follow: AppRouteHandler<typeof routes.publicScan> = async (c) => {
   // A HEAD (link checkers, previews) is not a scan.
   const url =
     c.req.method === "HEAD"
-      ? await repo.destinationOf(c.var.db, id)
-      : await repo.scanToDestination(c.var.db, id, new Date().toISOString());
+      ? await repo.destinationOf(c.get("db"), id)
+      : await repo.scanToDestination(c.get("db"), id, new Date().toISOString());
   if (url === undefined)
     throw new ApiError("not_found", { message: "No active product with a destination there." });
   // Only ever the stored url (validated as http(s) when written); never cached, so every scan counts.

@@ -29,10 +29,10 @@ export type WriteDeps = {
 };
 
 export const writeDeps = (c: Context<AppEnv>): WriteDeps => ({
-  db: c.var.db,
-  orgId: c.var.auth.orgId,
-  keyId: c.var.auth.keyId,
-  claimId: c.var.idempotencyClaimId,
+  db: c.get("db"),
+  orgId: c.get("auth").orgId,
+  keyId: c.get("auth").keyId,
+  claimId: c.get("idempotencyClaimId"),
   condition: parseIfMatch(c.req.header("If-Match")),
   now: Date.now(),
   images: c.env.IMAGES,

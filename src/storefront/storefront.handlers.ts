@@ -56,7 +56,9 @@ async function publicJson<T>(
     ETag: etag,
     "Cache-Control": cacheControl(cache.fresh),
     // What the edge purges by (shared/edge-cache.ts): the org, the product or list, the key.
-    "Cache-Tag": [cacheTags.org(c.var.auth.orgId), ...cache.tags, cacheTags.key(c.var.auth.keyId)].join(","),
+    "Cache-Tag": [cacheTags.org(c.get("auth").orgId), ...cache.tags, cacheTags.key(c.get("auth").keyId)].join(
+      ",",
+    ),
     Vary: "Accept-Language, Authorization, Org-Id",
   };
   if (locales.length > 0) headers["Content-Language"] = [...new Set(locales)].join(", ");
@@ -93,7 +95,7 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
   let exhausted = false;
   for (let batch = query.limit; shown.length <= query.limit && !exhausted; batch = NEXT_BATCH) {
     if (passedOver >= MAX_PASSED_OVER) break;
-    const rows = await listProducts(c.var.db, c.var.auth.orgId, filters, {
+    const rows = await listProducts(c.get("db"), c.get("auth").orgId, filters, {
       limit: batch,
       ascending: false,
       after,
@@ -123,7 +125,7 @@ export const list: AppRouteHandler<typeof routes.listStorefrontProducts> = async
     },
     data.map((product) => product.locale),
     {
-      tags: [cacheTags.list(c.var.auth.orgId)],
+      tags: [cacheTags.list(c.get("auth").orgId)],
       fresh: earliest(page.map((entry) => entry.fresh)),
     },
   );
@@ -144,7 +146,8 @@ const notFound = (idOrSlug: string) =>
 export const get: AppRouteHandler<typeof routes.getStorefrontProduct> = async (c) => {
   const { id_or_slug: idOrSlug } = c.req.valid("param");
   const preferences = preferencesOf(c, c.req.valid("query").locale);
-  const { db, auth } = c.var;
+  const db = c.get("db");
+  const auth = c.get("auth");
   const [origin, now] = [originOf(c), Date.now()];
 
   let seen: ReturnType<typeof toStorefrontProduct>;

@@ -686,7 +686,7 @@ describe("D1 sessions", () => {
       expect(match, "Server-Timing reports the request's D1 cost").not.toBeNull();
       return { rows: Number(match?.[1]), queries: Number(match?.[2]) };
     };
-    const alone = [];
+    const alone: { rows: number; queries: number }[] = [];
     for (const limit of limits) alone.push(cost(await list(limit, false)));
     const together = await Promise.all(limits.map((limit, index) => list(limit, index % 2 === 1)));
     together.forEach((response, index) => {

@@ -20,6 +20,6 @@ export const create: AppRouteHandler<typeof routes.createProduct> = async (c) =>
 };
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
-  const row = await productByUuid(c.var.db, c.var.auth.orgId, c.req.valid("param").id);
+  const row = await productByUuid(c.get("db"), c.get("auth").orgId, c.req.valid("param").id);
   return c.json(toAwardee(row, originOf(c)), 200);
 };

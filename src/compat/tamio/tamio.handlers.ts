@@ -20,6 +20,6 @@ export const createService: AppRouteHandler<typeof routes.createService> = async
 };
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
-  const row = await productByUuid(c.var.db, c.var.auth.orgId, c.req.valid("param").id);
+  const row = await productByUuid(c.get("db"), c.get("auth").orgId, c.req.valid("param").id);
   return c.json({ product: await toTamio(row, originOf(c)), status: 200 as const }, 200);
 };

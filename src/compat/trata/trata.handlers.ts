@@ -21,8 +21,8 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   const query = c.req.valid("query");
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, false);
   const rows = await listProducts(
-    c.var.db,
-    c.var.auth.orgId,
+    c.get("db"),
+    c.get("auth").orgId,
     { lookups: [] },
     {
       limit: query.limit,
@@ -50,7 +50,7 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
 
 export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   const { product_id: id } = c.req.valid("param");
-  const row = await findProduct(c.var.db, c.var.auth.orgId, id);
+  const row = await findProduct(c.get("db"), c.get("auth").orgId, id);
   if (!row) throw productWrites.notFound(id);
   return c.json(toTrata(row, originOf(c)), 200, versionHeaders(row.version));
 };

@@ -29,7 +29,7 @@ export const get: AppRouteHandler<typeof routes.getProduct> = async (c) => {
   const { id } = c.req.valid("param");
   const number = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
   const row =
-    number === undefined ? undefined : await findProductByNumber(c.var.db, c.var.auth.orgId, number);
+    number === undefined ? undefined : await findProductByNumber(c.get("db"), c.get("auth").orgId, number);
   if (!row) throw productWrites.notFound(id);
-  return c.json(toWethod(row, originOf(c), await orgCurrency(c.var.db, c.var.auth.orgId)), 200);
+  return c.json(toWethod(row, originOf(c), await orgCurrency(c.get("db"), c.get("auth").orgId)), 200);
 };
