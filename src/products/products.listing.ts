@@ -97,8 +97,11 @@ function matchExpression(orgId: string, words: string[]): string {
 /** A position in a listing: the id for id-ordered pages, the seq for search pages. */
 export type Position = { id: string } | { seq: number };
 
-/** A page with no filter (a catalogue's pages), in either order, from the start or after a product. */
-const plainPage = (ascending: boolean, after: boolean) =>
+/**
+ * A page filtered by at most one status (a catalogue's pages, the storefront's), in either order,
+ * from the start or after a product.
+ */
+const simplePage = (ascending: boolean, after: boolean, byStatus: boolean) =>
   preparedOnce((db) => {
     const afterId = sql.placeholder("afterId");
     return db
@@ -107,6 +110,7 @@ const plainPage = (ascending: boolean, after: boolean) =>
       .where(
         and(
           eq(products.orgId, sql.placeholder("orgId")),
+          byStatus ? eq(products.status, sql.placeholder("status")) : undefined,
           after ? (ascending ? gt(products.id, afterId) : lt(products.id, afterId)) : undefined,
         ),
       )
@@ -115,16 +119,18 @@ const plainPage = (ascending: boolean, after: boolean) =>
       .prepare();
   });
 
-/** The most asked list, built once an isolate rather than per request: by order, then with a cursor. */
-const PLAIN_PAGES = {
-  ascending: [plainPage(true, false), plainPage(true, true)],
-  descending: [plainPage(false, false), plainPage(false, true)],
-} as const;
+/** The most asked lists, built once an isolate rather than per request: by order, cursor, status. */
+const pagesInOrder = (ascending: boolean) =>
+  [
+    [simplePage(ascending, false, false), simplePage(ascending, false, true)],
+    [simplePage(ascending, true, false), simplePage(ascending, true, true)],
+  ] as const;
+const SIMPLE_PAGES = { ascending: pagesInOrder(true), descending: pagesInOrder(false) };
 
-const unfiltered = (filters: ProductFilters) =>
+const simple = (filters: ProductFilters) =>
   filters.lookups.length === 0 &&
   filters.search === undefined &&
-  !filters.status &&
+  (filters.status === undefined || filters.status.length === 1) &&
   !filters.type &&
   !filters.createdAfter &&
   !filters.createdBefore &&
@@ -142,10 +148,14 @@ export async function listProducts(
   filters: ProductFilters,
   page: { limit: number; ascending: boolean; after?: Position },
 ): Promise<ProductRow[]> {
-  if (unfiltered(filters)) {
+  if (simple(filters)) {
     const afterId = page.after && "id" in page.after ? page.after.id : undefined;
-    const query = PLAIN_PAGES[page.ascending ? "ascending" : "descending"][afterId === undefined ? 0 : 1];
-    return query(db).all({ orgId, afterId, limit: page.limit + 1 });
+    const status = filters.status?.[0];
+    const query =
+      SIMPLE_PAGES[page.ascending ? "ascending" : "descending"][afterId === undefined ? 0 : 1][
+        status === undefined ? 0 : 1
+      ];
+    return query(db).all({ orgId, status, afterId, limit: page.limit + 1 });
   }
   const where: (SQL | undefined)[] = [eq(products.orgId, orgId)];
   if (filters.status) where.push(inArray(products.status, filters.status));

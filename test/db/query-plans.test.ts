@@ -54,6 +54,8 @@ const CASES: [string, listing.ProductFilters, listing.Position?][] = [
   ["no filter", { lookups: [] }],
   ["a cursor", { lookups: [] }, { id: "prod_01M8401HZX7DZ9BB7KQAKCE82Q" }],
   ["status", { lookups: [], status: ["active"] }],
+  ["status and a cursor", { lookups: [], status: ["active"] }, { id: "prod_01M8401HZX7DZ9BB7KQAKCE82Q" }],
+  ["two statuses", { lookups: [], status: ["active", "draft"] }],
   ["type", { lookups: [], type: "service" }],
   ["created_after and created_before", { lookups: [], createdAfter: "prod_0", createdBefore: "prod_Z" }],
   ["sku", { lookups: [{ kind: "sku", value: "ESP-1" }] }],
