@@ -54,7 +54,8 @@ const USAGE = `usage: npm run bench [-- --quick] [-- --floor]
   --quick            sizes 1000,10000 and 2 s per scenario
   --floor            only the rounds against the floor Worker, at the first size (paired runs)
 env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)
-     BENCH_FLOOR_ROUNDS=6 (3 with --quick; 0: no floor)`;
+     BENCH_FLOOR_ROUNDS=6 (3 with --quick; 0: no floor)
+     BENCH_FLOOR_READS=get-by-id,storefront-get,list (the Worker's scenarios in the floor's rounds)`;
 
 /** @param {string} message */
 const usage = (message) => Object.assign(new Error(message), { usage: true });
@@ -299,8 +300,8 @@ async function using(resource, stop, body) {
   }
 }
 
-/** The reads measured against the floor, and the share of its rps each should reach. */
-const FLOOR_READS = ["get-by-id", "storefront-get", "list"];
+/** The reads measured against the floor (BENCH_FLOOR_READS: any scenarios, by name). */
+const FLOOR_READS = process.env.BENCH_FLOOR_READS?.split(",") ?? ["get-by-id", "storefront-get", "list"];
 
 /**
  * The floor Worker (bench/lib/floor.mjs) beside ours: its D1 holds every seeded id with the JSON

@@ -1,10 +1,13 @@
 // The floor of an authenticated read: a bare Worker doing what any GET of ours must, one rate-limit
 // call and one D1 point read of a row the size of a product, under its own workerd (which also
-// answers a bare hello, the runtime's own cost). Run beside the Worker in interleaved rounds
-// (hello, floor, get-by-id, storefront-get, list, …), it says how far each
+// answers a bare hello, the runtime's own cost, and the floor as one @hono/zod-openapi route, the
+// framework's). Run beside the Worker in interleaved rounds
+// (hello, floor, floor-zod-openapi, get-by-id, storefront-get, list, …), it says how far each
 // read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
 // workerd spent per request (from /proc, the process's user + system time over the run).
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { runScenario } from "./load.mjs";
 
@@ -13,21 +16,20 @@ import { runScenario } from "./load.mjs";
  * @import { WranglerConfig } from "./worker.mjs"
  */
 
-/**
- * The floor Worker: the same limiter call and one point read, answering the row's JSON as stored;
- * and on /hello, what a Worker costs that does nothing at all (the runtime's own share).
- */
-const SCRIPT = `export default {
-  async fetch(request, env) {
-    if (new URL(request.url).pathname === "/hello") return new Response("hello");
-    const { success } = await env.RATE_LIMITER.limit({ key: "floor" });
-    if (!success) return new Response("rate limited", { status: 429 });
-    const id = new URL(request.url).pathname.slice("/products/".length);
-    const row = await env.DB.prepare("SELECT body FROM products WHERE id = ?").bind(id).first();
-    if (!row) return new Response("not found", { status: 404 });
-    return new Response(row.body, { headers: { "Content-Type": "application/json" } });
-  },
-};`;
+/** The floor Worker (bench/lib/floor-worker.mjs) as one ES module. */
+async function floorScript() {
+  const { outputFiles } = await build({
+    entryPoints: [fileURLToPath(new URL("./floor-worker.mjs", import.meta.url))],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    minify: true,
+    write: false,
+  });
+  return /** @type {{ text: string }} */ (outputFiles[0]).text;
+}
 
 const UNLIMITED = 1_000_000_000;
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
@@ -82,13 +84,14 @@ export async function withWorkerdPid(start) {
  * @param {[string, string][]} rows
  */
 export async function startFloor(config, persistDir, rows) {
+  const script = await floorScript();
   const { started: mf, pid } = await withWorkerdPid(async () => {
     const instance = new Miniflare(
       convertV4MiniflareOptions({
         host: "127.0.0.1",
         port: 0,
         modules: true,
-        script: SCRIPT,
+        script,
         compatibilityDate: config.compatibilityDate,
         compatibilityFlags: config.compatibilityFlags,
         d1Databases: { DB: "floor" },
@@ -157,6 +160,13 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     setup: (req) => ({ ...req, path: `/products/${floorIds[next++ % floorIds.length]}` }),
   };
   /** @type {Scenario} */
+  const frameworkScenario = {
+    name: "floor-zod-openapi",
+    path: `/framework/products/${floorIds[0]}`,
+    label: "the floor as one @hono/zod-openapi route",
+    setup: (req) => ({ ...req, path: `/framework/products/${floorIds[next++ % floorIds.length]}` }),
+  };
+  /** @type {Scenario} */
   const helloScenario = { name: "hello", path: "/hello", label: "a bare Worker answering hello" };
   /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
   const runs = new Map();
@@ -173,6 +183,9 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     const base = await measured(floor.url, floorScenario, floor.pid, opts);
     if (base.result.ok === 0) throw new Error("floor: no successful response under load");
     record(base.result, base.cpuMsPerRequest);
+    const framework = await measured(floor.url, frameworkScenario, floor.pid, opts);
+    if (framework.result.ok === 0) throw new Error("floor-zod-openapi: no successful response under load");
+    record(framework.result, framework.cpuMsPerRequest);
     for (const scenario of reads) {
       const run = await measured(worker.url, scenario, worker.pid, opts);
       if (run.result.ok === 0) throw new Error(`${scenario.name}: no successful response under load`);
