@@ -22,6 +22,20 @@ function withStrictQuery<R extends RouteConfig>(route: R): R {
   return route;
 }
 
+/**
+ * A request-header schema whose every field is an optional string with no check of its own: every
+ * request passes it (a header is always a string), so it documents the headers and validates
+ * nothing. Their rules (If-Match, Idempotency-Key) are the middleware's and handlers' to apply.
+ */
+function documentsOnly(schema: z.ZodObject): boolean {
+  return Object.values(schema.shape).every((field) => {
+    const def = (field as z.ZodType)._zod.def;
+    if (def.type !== "optional") return false;
+    const inner = (def as z.core.$ZodOptionalDef).innerType._zod.def;
+    return inner.type === "string" && (inner.checks ?? []).length === 0;
+  });
+}
+
 /** For the routes that are not operations (/openapi.json, /docs): no query parameter either. */
 export const noQuery = createMiddleware<AppEnv>(async (c, next) => {
   const parsed = NoQuery.safeParse(c.req.query());
@@ -40,8 +54,19 @@ export function createRouter() {
     },
   });
   const openapi = router.openapi;
-  router.openapi = ((route, handler, hook) =>
-    openapi(withStrictQuery(route), handler, hook)) as typeof router.openapi;
+  router.openapi = ((route, handler, hook) => {
+    const strict = withStrictQuery(route);
+    const headers = strict.request?.headers;
+    if (!(headers instanceof z.ZodObject) || !documentsOnly(headers)) return openapi(strict, handler, hook);
+    // Documented as declared, routed without the header validator: it could not fail.
+    const { middleware: _middleware, hide, ...documented } = strict;
+    if (!hide) router.openAPIRegistry.registerPath(documented);
+    return openapi(
+      { ...strict, hide: true, request: { ...strict.request, headers: undefined } },
+      handler,
+      hook,
+    );
+  }) as typeof router.openapi;
   return router;
 }
 
