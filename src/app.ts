@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
 import { admin, adminEnabled } from "./admin";
 import { mountDialects } from "./compat";
 import { currencies } from "./currencies";
@@ -118,6 +119,9 @@ export function createApp() {
   const noRoute = (c: Context<AppEnv>) =>
     errorResponse(new ApiError("not_found", { message: `No route for ${c.req.method} ${c.req.path}.` }), c);
   const routeCheck = (c: Context<AppEnv>) => {
+    // The common case first: hono matched a route of this method (HEAD is routed as GET).
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    if (matchedRoutes(c).some((route) => route.method === method)) return undefined;
     const allowed = methodsFor(c.req.path);
     if (allowed.length === 0) return noRoute(c);
     if (allowed.includes(c.req.method)) return undefined;

@@ -1,8 +1,14 @@
 const encoder = new TextEncoder();
 
+/** "00" … "ff" by byte value. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 export async function sha256HexOfBytes(input: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", input);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
+  // A loop over a table, not a spread, map and join: this runs for every keyed request.
+  let hex = "";
+  for (const byte of digest) hex += HEX[byte];
+  return hex;
 }
 
 export const sha256Hex = (input: string) => sha256HexOfBytes(encoder.encode(input));
