@@ -518,6 +518,13 @@ describe("HTTP caching", () => {
     expect(first.status).toBe(200);
     const etag = first.headers.get("ETag") as string;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    // The first 128 bits of the body's SHA-256, unpadded base64url (computed here the plain way).
+    const digest = await crypto.subtle.digest(
+      "SHA-256",
+      new TextEncoder().encode(await first.clone().text()),
+    );
+    const base64 = btoa(String.fromCharCode(...new Uint8Array(digest).subarray(0, 16)));
+    expect(etag).toBe(`"${base64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}"`);
     expect(first.headers.get("Cache-Control")).toBe("public, max-age=60, stale-while-revalidate=600");
     expect(first.headers.get("Vary")?.split(/,\s*/)).toEqual(
       expect.arrayContaining(["Accept-Language", "Authorization", "Org-Id", "Origin"]),
