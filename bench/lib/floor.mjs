@@ -152,20 +152,26 @@ const median = (values) => {
  */
 export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) {
   let next = 0;
-  /** @type {Scenario} */
-  const floorScenario = {
-    name: "floor",
-    path: `/products/${floorIds[0]}`,
-    label: "the floor: one limiter call, one D1 point read",
-    setup: (req) => ({ ...req, path: `/products/${floorIds[next++ % floorIds.length]}` }),
-  };
-  /** @type {Scenario} */
-  const frameworkScenario = {
-    name: "floor-zod-openapi",
-    path: `/framework/products/${floorIds[0]}`,
-    label: "the floor as one @hono/zod-openapi route",
-    setup: (req) => ({ ...req, path: `/framework/products/${floorIds[next++ % floorIds.length]}` }),
-  };
+  /**
+   * The floor's point reads under `prefix`, one row id after another.
+   * @returns {Scenario}
+   */
+  const pointReads = (
+    /** @type {string} */ name,
+    /** @type {string} */ prefix,
+    /** @type {string} */ label,
+  ) => ({
+    name,
+    path: `${prefix}/products/${floorIds[0]}`,
+    label,
+    setup: (req) => ({ ...req, path: `${prefix}/products/${floorIds[next++ % floorIds.length]}` }),
+  });
+  const floorScenario = pointReads("floor", "", "the floor: one limiter call, one D1 point read");
+  const frameworkScenario = pointReads(
+    "floor-zod-openapi",
+    "/framework",
+    "the floor as one @hono/zod-openapi route",
+  );
   /** @type {Scenario} */
   const helloScenario = { name: "hello", path: "/hello", label: "a bare Worker answering hello" };
   /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
@@ -176,18 +182,14 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     if (cpu !== null) entry.cpu.push(cpu);
     runs.set(result.scenario, entry);
   };
+  /** Each round: the floor Worker's three answers, then the Worker's reads, in this order. */
+  const order = [
+    ...[helloScenario, floorScenario, frameworkScenario].map((scenario) => ({ scenario, at: floor })),
+    ...reads.map((scenario) => ({ scenario, at: worker })),
+  ];
   for (let round = 0; round < rounds; round++) {
-    const hello = await measured(floor.url, helloScenario, floor.pid, opts);
-    if (hello.result.ok === 0) throw new Error("hello: no successful response under load");
-    record(hello.result, hello.cpuMsPerRequest);
-    const base = await measured(floor.url, floorScenario, floor.pid, opts);
-    if (base.result.ok === 0) throw new Error("floor: no successful response under load");
-    record(base.result, base.cpuMsPerRequest);
-    const framework = await measured(floor.url, frameworkScenario, floor.pid, opts);
-    if (framework.result.ok === 0) throw new Error("floor-zod-openapi: no successful response under load");
-    record(framework.result, framework.cpuMsPerRequest);
-    for (const scenario of reads) {
-      const run = await measured(worker.url, scenario, worker.pid, opts);
+    for (const { scenario, at } of order) {
+      const run = await measured(at.url, scenario, at.pid, opts);
       if (run.result.ok === 0) throw new Error(`${scenario.name}: no successful response under load`);
       record(run.result, run.cpuMsPerRequest);
     }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { sha256Base64url } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 
 /** What a client requires of the current version: `If-Match` as versions, or any (`*`). */
@@ -43,21 +44,4 @@ export const preconditionFailed = (currentVersion: number) =>
  * A strong ETag of the bytes themselves (128 bits of their SHA-256), for a representation that is
  * more than one stored version: a projection, a locale, a time window.
  */
-export async function contentEtag(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  return `"${base64url(digest.subarray(0, 16))}"`;
-}
-
-const encoder = new TextEncoder();
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/** Unpadded base64url, by table: every storefront answer's ETag is one. */
-function base64url(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const group = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
-    for (let k = 0; k < chars; k++) text += BASE64URL[(group >> (18 - 6 * k)) & 63];
-  }
-  return text;
-}
+export const contentEtag = async (text: string) => `"${await sha256Base64url(text, 16)}"`;
