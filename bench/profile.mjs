@@ -1,7 +1,9 @@
 // npm run bench:profile [-- scenario ...]: a CPU profile of the Worker's JavaScript under load, to
 // tell where a request's time goes. Builds the non-minified bundle (with its source map), runs it
 // under Miniflare with workerd's V8 inspector on, migrates and seeds D1 as `npm run bench` does,
-// then per scenario (default get-by-id, storefront-get, list): 3 s of warm-up, then the Profiler
+// then per scenario (default get-by-id, storefront-get, list; `floor`, `floor-zod-openapi` and `hello`
+// profile the floor Worker of bench/lib/floor.mjs instead, started beside it with the rows our GET
+// answers, so that the two isolates can be compared): 3 s of warm-up, then the Profiler
 // (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
 // Prints per scenario the self time by module group, the top functions by self time and the
 // bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,
@@ -11,11 +13,18 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { products } from "./lib/catalog.mjs";
-import { cpuSeconds, withWorkerdPid } from "./lib/floor.mjs";
+import { cpuSeconds, floorData, floorScenarios, startFloor, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT, releaseOnSignal, wrangler } from "./lib/proc.mjs";
-import { analyseProfile, bundleMap, connectInspector, renderProfile, workerTarget } from "./lib/profile.mjs";
+import {
+  analyseProfile,
+  bundleMap,
+  connectInspector,
+  PRELUDE,
+  renderProfile,
+  workerTarget,
+} from "./lib/profile.mjs";
 import { fixed, int } from "./lib/report.mjs";
 import { createRichProducts, createStockProduct, scenarios, uploadImage } from "./lib/scenarios.mjs";
 import { applyMigrations, createOrgAndKey, readWranglerConfig, seedD1, startWorker } from "./lib/worker.mjs";
@@ -158,30 +167,64 @@ async function main() {
     imageUrls: imageOrigin.urls,
     createRich: () => createRichProducts(url, key),
   });
-  const chosen = opts.scenarios.map((name) => {
-    const scenario = all.find((candidate) => candidate.name === name);
-    if (!scenario) throw new Error(`no scenario ${name}; there are ${all.map((s) => s.name).join(", ")}`);
-    return scenario;
-  });
-  const targetUrl = await workerTarget(inspector);
+  const workerTargetUrl = await workerTarget(inspector);
+  const target = { url, pid: workerdPid, targetUrl: workerTargetUrl, bundle };
+  /** The floor Worker, started when a floor scenario is asked for. */
+  const floorIds = seeded.ids;
+  const onFloor = floorScenarios(floorIds);
+  /** @type {typeof target | undefined} */
+  let floor;
+  const floorTarget = async () => {
+    if (floor) return floor;
+    const data = await floorData({ url, db }, { orgId, key }, floorIds);
+    const floorDir = join(work, "floor");
+    mkdirSync(floorDir, { recursive: true });
+    const started = await startFloor(config, floorDir, data, 0);
+    cleanups.push(() => started.mf.dispose());
+    const floorInspector = await started.mf.getInspectorURL();
+    // The floor's script is minified and has no module headers: its frames are grouped by script.
+    const floorBundle = {
+      ...bundle,
+      name: "\u0000",
+      modules: [{ line: 0, module: PRELUDE }],
+      sourceMap: undefined,
+    };
+    floor = {
+      url: started.url,
+      pid: started.pid,
+      targetUrl: await workerTarget(floorInspector),
+      bundle: floorBundle,
+    };
+    log(`the floor Worker on ${floor.url} (${data.answers.length.toLocaleString("en-US")} rows)`);
+    return floor;
+  };
+  const chosen = [];
+  for (const name of opts.scenarios) {
+    const scenario = [...all, ...onFloor].find((candidate) => candidate.name === name);
+    if (!scenario) {
+      const names = [...all, ...onFloor].map((s) => s.name).join(", ");
+      throw new Error(`no scenario ${name}; there are ${names}`);
+    }
+    chosen.push({ scenario, at: onFloor.includes(scenario) ? await floorTarget() : target });
+  }
 
   const summary = [];
-  for (const scenario of chosen) {
+  for (const { scenario, at } of chosen) {
     await scenario.prepare?.();
-    await probe(url, scenario);
+    await probe(at.url, scenario);
     log(`${scenario.name}: ${WARMUP_S} s of warm-up, then ${opts.seconds} s profiled`);
-    await runScenario(url, scenario, { duration: WARMUP_S, connections: opts.connections, warmup: 0 });
-    const session = await connectInspector(targetUrl);
+    await runScenario(at.url, scenario, { duration: WARMUP_S, connections: opts.connections, warmup: 0 });
+    const session = await connectInspector(at.targetUrl);
     /** @type {import("./lib/profile.mjs").CpuProfile} */
     let profile;
     /** @type {Awaited<ReturnType<typeof runScenario>>} */
     let result;
-    const cpuBefore = cpuSeconds(workerdPid);
+    const cpuBefore = cpuSeconds(at.pid);
     try {
       await session.send("Profiler.enable");
       await session.send("Profiler.setSamplingInterval", { interval: opts.intervalUs });
       await session.send("Profiler.start");
-      result = await runScenario(url, scenario, {
+      result = await runScenario(at.url, scenario, {
         duration: opts.seconds,
         connections: opts.connections,
         warmup: 0,
@@ -191,10 +234,10 @@ async function main() {
     } finally {
       session.close();
     }
-    const workerdCpuUs = (cpuSeconds(workerdPid) - cpuBefore) * 1e6;
+    const workerdCpuUs = (cpuSeconds(at.pid) - cpuBefore) * 1e6;
     const file = join(out, `${scenario.name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    const analysis = analyseProfile(profile, bundle);
+    const analysis = analyseProfile(profile, at.bundle);
     const requests = result.requests;
     console.log(
       `\n=== ${scenario.name}: ${result.request}, ${opts.connections} connections, ${fixed(result.duration_s, 1)} s: ` +

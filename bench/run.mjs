@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
 import { COMMON_TAG, products, RICH_COUNT, RICH_TAG, SEARCH_WORD } from "./lib/catalog.mjs";
-import { floorRounds, startFloor, withWorkerdPid } from "./lib/floor.mjs";
+import { floorData, floorRounds, startFloor, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT, releaseOnSignal } from "./lib/proc.mjs";
@@ -28,7 +28,7 @@ import {
 /**
  * @import { Scenario, ScenarioContext } from "./lib/load.mjs"
  * @import { BenchResults, PeerFigures, SizeResult, WorkerFigures } from "./lib/results.mjs"
- * @import { WranglerConfig } from "./lib/worker.mjs"
+ * @import { D1, WranglerConfig } from "./lib/worker.mjs"
  * @import { PeerConfig } from "./peer/server.mjs"
  * @import { FloorFigures } from "./lib/floor.mjs"
  */
@@ -305,32 +305,24 @@ const FLOOR_READS = process.env.BENCH_FLOOR_READS?.split(",") ?? ["get-by-id", "
 
 /**
  * The floor Worker (bench/lib/floor.mjs) beside ours: its D1 holds every seeded id with the JSON
- * our GET answers for one of the first 100, then FLOOR_ROUNDS interleaved rounds.
+ * our GET answers for one of the first 100, and a copy of our products table; then FLOOR_ROUNDS
+ * interleaved rounds.
  * @param {Context} ctx
  * @param {string} dir
  * @param {string[]} ids
- * @param {string} key
- * @param {{ url: string, pid: number }} worker
+ * @param {{ orgId: string, key: string }} org
+ * @param {{ url: string, pid: number, db: D1 }} worker
  * @param {Scenario[]} workerScenarios
  */
-async function benchFloor(ctx, dir, ids, key, worker, workerScenarios) {
-  /** @type {string[]} */
-  const bodies = [];
-  for (const id of ids.slice(0, 100)) {
-    const response = await fetch(`${worker.url}/v1/products/${id}`, {
-      headers: { Authorization: `Bearer ${key}` },
-    });
-    if (!response.ok) throw new Error(`floor: GET /v1/products/${id} → ${response.status}`);
-    bodies.push(await response.text());
-  }
-  /** @type {[string, string][]} */
-  const rows = ids.map((id, i) => [id, /** @type {string} */ (bodies[i % bodies.length])]);
+async function benchFloor(ctx, dir, ids, org, worker, workerScenarios) {
+  const data = await floorData(worker, org, ids);
+  const rows = data.answers;
   const persistDir = join(dir, "floor");
   mkdirSync(persistDir, { recursive: true });
   log(
-    `floor: starting the floor Worker (${rows.length.toLocaleString("en-US")} rows of ~${bodies[0]?.length} bytes)`,
+    `floor: starting the floor Worker (${rows.length.toLocaleString("en-US")} rows of ~${rows[0]?.[1].length} bytes)`,
   );
-  const floor = await startFloor(ctx.config, persistDir, rows);
+  const floor = await startFloor(ctx.config, persistDir, data);
   return using(
     floor,
     () => floor.mf.dispose(),
@@ -426,7 +418,8 @@ async function benchSize(size, ctx) {
         createRich,
       });
       if (ctx.floor) {
-        out.floor = await benchFloor(ctx, dir, seeded.ids, key, { url, pid: workerPid }, workerScenarios);
+        const org = { orgId, key };
+        out.floor = await benchFloor(ctx, dir, seeded.ids, org, { url, pid: workerPid, db }, workerScenarios);
       }
       out.worker.scenarios = ctx.floorOnly ? [] : await drive("worker", url, workerScenarios, ctx.opts);
       return { orgId, keyId, key, ids: seeded.ids };

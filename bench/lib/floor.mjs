@@ -13,7 +13,7 @@ import { runScenario } from "./load.mjs";
 
 /**
  * @import { Scenario, ScenarioResult } from "./load.mjs"
- * @import { WranglerConfig } from "./worker.mjs"
+ * @import { D1, WranglerConfig } from "./worker.mjs"
  */
 
 /** The floor Worker (bench/lib/floor-worker.mjs) as one ES module. */
@@ -78,12 +78,48 @@ export async function withWorkerdPid(start) {
 }
 
 /**
- * Starts the floor Worker with a D1 holding `rows` (id → the product's JSON text, as our GET answers it).
+ * What the floor Worker's D1 holds: `answers`, every id with the JSON our GET answers for one of the
+ * first 100 of them, and `productRows`, our products table itself (its CREATE TABLE and every row,
+ * as our D1 has them) for the floor that reads a row of our shape.
+ * @typedef {{ orgId: string, answers: [string, string][], productRows: { create: string, rows: Record<string, unknown>[] } }} FloorData
+ */
+
+/**
+ * @param {{ url: string, db: D1 }} worker our Worker and its D1
+ * @param {{ orgId: string, key: string }} org the org that has `ids`, and a secret key of it
+ * @param {string[]} ids
+ * @returns {Promise<FloorData>}
+ */
+export async function floorData(worker, { orgId, key }, ids) {
+  /** @type {string[]} */
+  const bodies = [];
+  for (const id of ids.slice(0, 100)) {
+    const response = await fetch(`${worker.url}/v1/products/${id}`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (!response.ok) throw new Error(`floor: GET /v1/products/${id} → ${response.status}`);
+    bodies.push(await response.text());
+  }
+  const table = await worker.db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'products'")
+    .first();
+  const { results } = await worker.db.prepare("SELECT * FROM products").all();
+  return {
+    orgId,
+    answers: ids.map((id, i) => [id, /** @type {string} */ (bodies[i % bodies.length])]),
+    productRows: { create: String(table?.sql), rows: /** @type {Record<string, unknown>[]} */ (results) },
+  };
+}
+
+/**
+ * Starts the floor Worker with a D1 holding `data`: the answers in `products` (id, body), our
+ * products table as `product_rows`.
  * @param {WranglerConfig} config
  * @param {string} persistDir
- * @param {[string, string][]} rows
+ * @param {FloorData} data
+ * @param {number} [inspectorPort] workerd's V8 inspector on 127.0.0.1 (0: a free port), for a profile
  */
-export async function startFloor(config, persistDir, rows) {
+export async function startFloor(config, persistDir, data, inspectorPort) {
   const script = await floorScript();
   const { started: mf, pid } = await withWorkerdPid(async () => {
     const instance = new Miniflare(
@@ -95,10 +131,12 @@ export async function startFloor(config, persistDir, rows) {
         compatibilityDate: config.compatibilityDate,
         compatibilityFlags: config.compatibilityFlags,
         d1Databases: { DB: "floor" },
+        bindings: { ORG_ID: data.orgId },
         ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: { limit: UNLIMITED, period: 10 } } },
         resourcePersistencePath: persistDir,
         cf: false,
         telemetry: { enabled: false },
+        inspectorPort,
       }),
     );
     await instance.ready;
@@ -107,11 +145,20 @@ export async function startFloor(config, persistDir, rows) {
   const url = (await mf.ready).origin;
   const db = await mf.getD1Database("DB");
   await db.exec("CREATE TABLE products (id TEXT PRIMARY KEY, body TEXT NOT NULL)");
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
+  for (let i = 0; i < data.answers.length; i += 500) {
+    const chunk = data.answers.slice(i, i + 500);
     await db.batch(
       chunk.map(([id, body]) => db.prepare("INSERT INTO products VALUES (?, ?)").bind(id, body)),
     );
+  }
+  const { create, rows } = data.productRows;
+  await db.prepare(create.replace(/^CREATE TABLE [`"]?products[`"]?/, "CREATE TABLE product_rows")).run();
+  await db.exec("CREATE UNIQUE INDEX product_rows_id ON product_rows (id)");
+  const columns = Object.keys(rows[0] ?? {});
+  const insert = `INSERT INTO product_rows (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += 100) {
+    const chunk = rows.slice(i, i + 100);
+    await db.batch(chunk.map((row) => db.prepare(insert).bind(...columns.map((column) => row[column]))));
   }
   return { mf, url, pid };
 }
@@ -141,21 +188,15 @@ const median = (values) => {
 };
 
 /**
- * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
- * the median rps and CPU per request, and both as a ratio of the floor's.
- * @param {{ url: string, pid: number }} floor
- * @param {{ url: string, pid: number }} worker
- * @param {Scenario[]} reads
- * @param {{ duration: number, connections: number, warmup: number }} opts
- * @param {number} rounds
- * @param {string[]} floorIds the floor's row ids, requested in turn
+ * The floor Worker's four answers, in the order a round runs them: a bare hello, the floor, the
+ * floor as one @hono/zod-openapi route and the floor reading a row of our products table (the point
+ * reads go through `floorIds` one id after another).
+ * @param {string[]} floorIds the floor's row ids
+ * @returns {Scenario[]}
  */
-export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) {
+export function floorScenarios(floorIds) {
   let next = 0;
-  /**
-   * The floor's point reads under `prefix`, one row id after another.
-   * @returns {Scenario}
-   */
+  /** @returns {Scenario} */
   const pointReads = (
     /** @type {string} */ name,
     /** @type {string} */ prefix,
@@ -166,14 +207,25 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     label,
     setup: (req) => ({ ...req, path: `${prefix}/products/${floorIds[next++ % floorIds.length]}` }),
   });
-  const floorScenario = pointReads("floor", "", "the floor: one limiter call, one D1 point read");
-  const frameworkScenario = pointReads(
-    "floor-zod-openapi",
-    "/framework",
-    "the floor as one @hono/zod-openapi route",
-  );
-  /** @type {Scenario} */
-  const helloScenario = { name: "hello", path: "/hello", label: "a bare Worker answering hello" };
+  return [
+    { name: "hello", path: "/hello", label: "a bare Worker answering hello" },
+    pointReads("floor", "", "the floor: one limiter call, one D1 point read"),
+    pointReads("floor-zod-openapi", "/framework", "the floor as one @hono/zod-openapi route"),
+    pointReads("floor-row", "/rows", "the floor reading our products row (every column) instead"),
+  ];
+}
+
+/**
+ * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
+ * the median rps and CPU per request, and both as a ratio of the floor's.
+ * @param {{ url: string, pid: number }} floor
+ * @param {{ url: string, pid: number }} worker
+ * @param {Scenario[]} reads
+ * @param {{ duration: number, connections: number, warmup: number }} opts
+ * @param {number} rounds
+ * @param {string[]} floorIds the floor's row ids, requested in turn
+ */
+export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) {
   /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
   const runs = new Map();
   const record = (/** @type {ScenarioResult} */ result, /** @type {number | null} */ cpu) => {
@@ -182,9 +234,9 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     if (cpu !== null) entry.cpu.push(cpu);
     runs.set(result.scenario, entry);
   };
-  /** Each round: the floor Worker's three answers, then the Worker's reads, in this order. */
+  /** Each round: the floor Worker's four answers, then the Worker's reads, in this order. */
   const order = [
-    ...[helloScenario, floorScenario, frameworkScenario].map((scenario) => ({ scenario, at: floor })),
+    ...floorScenarios(floorIds).map((scenario) => ({ scenario, at: floor })),
     ...reads.map((scenario) => ({ scenario, at: worker })),
   ];
   for (let round = 0; round < rounds; round++) {
