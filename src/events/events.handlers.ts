@@ -17,8 +17,9 @@ export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) =
     type: query.type,
     before: query.cursor,
   });
+  const origin = originOf(c);
   return c.json(
-    page(rows, query.limit, (row) => toEvent(row, originOf(c))),
+    page(rows, query.limit, (row) => toEvent(row, origin)),
     200,
   );
 };

@@ -66,10 +66,11 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const hasMore = rows.length > query.limit && last !== undefined;
+  const origin = originOf(c);
   return c.json(
     {
       object: "list" as const,
-      data: page.map((row) => toProduct(row, originOf(c))),
+      data: page.map((row) => toProduct(row, origin)),
       has_more: hasMore,
       next_cursor: hasMore ? encodeCursor(search ? { seq: last.seq } : { id: last.id }) : null,
     },

@@ -41,8 +41,9 @@ export const list: AppRouteHandler<typeof routes.listProducts> = async (c) => {
     }).toString();
     headers.Link = `<${next.href}>; rel="next"`;
   }
+  const origin = originOf(c);
   return c.json(
-    page.map((row) => toTrata(row, originOf(c))),
+    page.map((row) => toTrata(row, origin)),
     200,
     headers,
   );
