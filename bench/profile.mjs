@@ -1,9 +1,9 @@
 // npm run bench:profile [-- scenario ...]: a CPU profile of the Worker's JavaScript under load, to
 // tell where a request's time goes. Builds the non-minified bundle (with its source map), runs it
 // under Miniflare with workerd's V8 inspector on, migrates and seeds D1 as `npm run bench` does,
-// then per scenario (default get-by-id, storefront-get, list; `floor`, `floor-zod-openapi` and `hello`
-// profile the floor Worker of bench/lib/floor.mjs instead, started beside it with the rows our GET
-// answers, so that the two isolates can be compared): 3 s of warm-up, then the Profiler
+// then per scenario (default get-by-id, storefront-get, list; `hello`, `floor`, `floor-zod-openapi`
+// and `floor-row` profile the floor Worker of bench/lib/floor.mjs instead, started beside it with
+// the rows our GET answers, so that the two isolates can be compared): 3 s of warm-up, then the Profiler
 // (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
 // Prints per scenario the self time by module group, the top functions by self time and the
 // bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,
@@ -182,10 +182,11 @@ async function main() {
     const started = await startFloor(config, floorDir, data, 0);
     cleanups.push(() => started.mf.dispose());
     const floorInspector = await started.mf.getInspectorURL();
-    // The floor's script is minified and has no module headers: its frames are grouped by script.
+    // The floor's script is minified and has no module headers: a bundle name no frame has, so that
+    // its frames are grouped by script.
     const floorBundle = {
       ...bundle,
-      name: "\u0000",
+      name: "(the floor: no bundle map)",
       modules: [{ line: 0, module: PRELUDE }],
       sourceMap: undefined,
     };

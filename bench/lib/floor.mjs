@@ -1,8 +1,9 @@
 // The floor of an authenticated read: a bare Worker doing what any GET of ours must, one rate-limit
 // call and one D1 point read of a row the size of a product, under its own workerd (which also
-// answers a bare hello, the runtime's own cost, and the floor as one @hono/zod-openapi route, the
-// framework's). Run beside the Worker in interleaved rounds
-// (hello, floor, floor-zod-openapi, get-by-id, storefront-get, list, …), it says how far each
+// answers a bare hello, the runtime's own cost; the floor as one @hono/zod-openapi route, the
+// framework's; and the floor reading our products row, the row shape's). Run beside the Worker in
+// interleaved rounds (hello, floor, floor-zod-openapi, floor-row, get-by-id, storefront-get, list,
+// …), it says how far each
 // read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
 // workerd spent per request (from /proc, the process's user + system time over the run).
 import { readdirSync, readFileSync } from "node:fs";
