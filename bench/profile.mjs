@@ -1,8 +1,8 @@
 // npm run bench:profile [-- scenario ...]: a CPU profile of the Worker's JavaScript under load, to
 // tell where a request's time goes. Builds the non-minified bundle (with its source map), runs it
 // under Miniflare with workerd's V8 inspector on, migrates and seeds D1 as `npm run bench` does,
-// then per scenario (default get-by-id, storefront-get, list; `hello`, `floor`, `floor-zod-openapi`
-// and `floor-row` profile the floor Worker of bench/lib/floor.mjs instead, started beside it with
+// then per scenario (default get-by-id, storefront-get, list; `hello`, `floor`, `floor-zod-openapi`,
+// `floor-row` and `floor-contract` profile the floor Worker of bench/lib/floor.mjs instead, started beside it with
 // the rows our GET answers, so that the two isolates can be compared): 3 s of warm-up, then the Profiler
 // (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
 // Prints per scenario the self time by module group, the top functions by self time and the
@@ -171,12 +171,12 @@ async function main() {
   const target = { url, pid: workerdPid, targetUrl: workerTargetUrl, bundle };
   /** The floor Worker, started when a floor scenario is asked for. */
   const floorIds = seeded.ids;
-  const onFloor = floorScenarios(floorIds);
+  const onFloor = floorScenarios(floorIds, key);
   /** @type {typeof target | undefined} */
   let floor;
   const floorTarget = async () => {
     if (floor) return floor;
-    const data = await floorData({ url, db }, { orgId, key }, floorIds);
+    const data = await floorData({ url, db }, { orgId, keyId, key }, floorIds);
     const floorDir = join(work, "floor");
     mkdirSync(floorDir, { recursive: true });
     const started = await startFloor(config, floorDir, data, 0);

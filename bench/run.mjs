@@ -310,7 +310,7 @@ const FLOOR_READS = process.env.BENCH_FLOOR_READS?.split(",") ?? ["get-by-id", "
  * @param {Context} ctx
  * @param {string} dir
  * @param {string[]} ids
- * @param {{ orgId: string, key: string }} org
+ * @param {import("./lib/floor.mjs").FloorData["org"]} org
  * @param {{ url: string, pid: number, db: D1 }} worker
  * @param {Scenario[]} workerScenarios
  */
@@ -336,7 +336,7 @@ async function benchFloor(ctx, dir, ids, org, worker, workerScenarios) {
         await scenario.prepare?.();
         await probe("worker", worker.url, scenario);
       }
-      const figures = await floorRounds(floor, worker, reads, ctx.opts, ctx.floor, ids);
+      const figures = await floorRounds(floor, worker, reads, ctx.opts, ctx.floor, ids, org.key);
       for (const row of figures.scenarios) {
         log(
           `floor ${row.scenario}: ${fixed(row.rps, 0)} rps (${fixed(row.ratio, 2)} × floor), ${fixed(row.cpu_ms, 2)} CPU ms/request`,
@@ -418,7 +418,7 @@ async function benchSize(size, ctx) {
         createRich,
       });
       if (ctx.floor) {
-        const org = { orgId, key };
+        const org = { orgId, keyId, key };
         out.floor = await benchFloor(ctx, dir, seeded.ids, org, { url, pid: workerPid, db }, workerScenarios);
       }
       out.worker.scenarios = ctx.floorOnly ? [] : await drive("worker", url, workerScenarios, ctx.opts);

@@ -7,14 +7,25 @@
 //   /rows/products/:id          the floor reading our products row instead (product_rows: the same
 //                               columns, every one selected, by id and org as ours does), answering
 //                               its stored `data`: what the row's shape adds
+//   /contract/products/:id      what the contract asks of every keyed GET, in plain code and no
+//                               framework: the key's hash looked up (kept 1 s), the limiter, our row,
+//                               our own view (src/products/products.view.ts) as JSON, the headers
+//                               every answer carries and one log line: what our stack adds is the
+//                               rest of the GET's distance from the floor
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { newId } from "../../src/lib/ids.ts";
+import { toProduct } from "../../src/products/products.view.ts";
 
 /**
  * @typedef {{
  *   RATE_LIMITER: { limit(options: { key: string }): Promise<{ success: boolean }> },
- *   DB: { prepare(sql: string): { bind(...values: unknown[]): { first(): Promise<Record<string, string> | null> } } },
+ *   DB: { prepare(sql: string): { bind(...values: unknown[]): FloorStatement } },
  *   ORG_ID: string,
  * }} FloorEnv
+ * @typedef {{
+ *   first(): Promise<Record<string, string> | null>,
+ *   all(): Promise<{ results: Record<string, string | number | null>[], meta: { rows_read: number } }>,
+ * }} FloorStatement
  */
 
 /**
@@ -43,6 +54,83 @@ async function floorRowRead(env, id) {
   return new Response(row.data, { headers: { "Content-Type": "application/json" } });
 }
 
+const KEY_PATTERN = /^(sk|pk)_[A-Za-z0-9]{16,128}$/;
+/** Keys by hash, each for 1 s (the contract's bound on a revocation), as ours are. */
+const keys = new Map();
+
+/**
+ * @param {Request} request
+ * @param {FloorEnv} env
+ * @param {string} id
+ */
+async function contractRead(request, env, id) {
+  const startedAt = performance.now();
+  const requestId = newId("req");
+  const db = { rowsRead: 0, queries: 0, ms: 0 };
+  /** @param {FloorStatement} statement */
+  const firstRow = async (statement) => {
+    const started = performance.now();
+    const { results, meta } = await statement.all();
+    db.queries += 1;
+    db.rowsRead += meta.rows_read;
+    db.ms += performance.now() - started;
+    return results[0];
+  };
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
+  if (!token || !KEY_PATTERN.test(token)) return new Response("unauthorized", { status: 401 });
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  const hash = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const now = Date.now();
+  /** @type {{ id: string, orgId: string, until: number } | undefined} */
+  let key = keys.get(hash);
+  if (!key || key.until <= now) {
+    const row = await firstRow(
+      env.DB.prepare("SELECT id, org_id FROM floor_keys WHERE key_hash = ?").bind(hash),
+    );
+    if (!row) return new Response("unauthorized", { status: 401 });
+    key = { id: String(row.id), orgId: String(row.org_id), until: now + 1000 };
+    keys.set(hash, key);
+  }
+  const { success } = await env.RATE_LIMITER.limit({ key: `api:${key.id}` });
+  if (!success) return new Response("rate limited", { status: 429 });
+  const row = await firstRow(
+    env.DB.prepare("SELECT * FROM product_rows WHERE id = ? AND org_id = ? LIMIT 1").bind(id, key.orgId),
+  );
+  if (!row) return new Response("not found", { status: 404 });
+  const stored = /** @type {Parameters<typeof toProduct>[0]} */ ({
+    ...row,
+    orgId: row.org_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+    updatedBy: row.updated_by,
+    totalScans: row.total_scans,
+    lastScannedAt: row.last_scanned_at,
+  });
+  const { origin } = new URL(request.url);
+  const body = JSON.stringify(toProduct(stored, origin));
+  const ms = (/** @type {number} */ value) => value.toFixed(1);
+  const response = new Response(body, {
+    headers: {
+      "Content-Type": "application/json",
+      ETag: `"${stored.version}"`,
+      "RateLimit-Limit": "1000000000",
+      "RateLimit-Remaining": "999999999",
+      "RateLimit-Reset": String(10 - (Math.floor(now / 1000) % 10)),
+      "Request-Id": requestId,
+      "API-Version": "2026-11-01",
+      "Cache-Control": "private, no-store",
+      "Server-Timing": `db;dur=${ms(db.ms)};desc="rows_read=${db.rowsRead} rows_written=0 queries=${db.queries}", total;dur=${ms(performance.now() - startedAt)}`,
+    },
+  });
+  console.log(
+    `{"level":"info","event":"request","request_id":"${requestId}","method":"GET","route":"/v1/products/:id",` +
+      `"status":200,"duration_ms":${Math.round((performance.now() - startedAt) * 10) / 10},"org_id":"${key.orgId}",` +
+      `"key_id":"${key.id}","rows_read":${db.rowsRead},"rows_written":0,"queries":${db.queries}}`,
+  );
+  return response;
+}
+
 const framework = new OpenAPIHono().openapi(
   createRoute({
     method: "get",
@@ -63,6 +151,8 @@ export default {
     if (pathname === "/hello") return new Response("hello");
     if (pathname.startsWith("/framework/")) return framework.fetch(request, env);
     if (pathname.startsWith("/rows/")) return floorRowRead(env, pathname.slice("/rows/products/".length));
+    if (pathname.startsWith("/contract/"))
+      return contractRead(request, env, pathname.slice("/contract/products/".length));
     return floorRead(env, pathname.slice("/products/".length));
   },
 };

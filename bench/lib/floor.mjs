@@ -1,11 +1,12 @@
 // The floor of an authenticated read: a bare Worker doing what any GET of ours must, one rate-limit
 // call and one D1 point read of a row the size of a product, under its own workerd (which also
 // answers a bare hello, the runtime's own cost; the floor as one @hono/zod-openapi route, the
-// framework's; and the floor reading our products row, the row shape's). Run beside the Worker in
-// interleaved rounds (hello, floor, floor-zod-openapi, floor-row, get-by-id, storefront-get, list,
-// …), it says how far each
+// framework's; the floor reading our products row, the row shape's; and the contract's work for a
+// keyed GET in plain code, our stack's). Run beside the Worker in interleaved rounds (hello, floor,
+// floor-zod-openapi, floor-row, floor-contract, get-by-id, storefront-get, list, …), it says how far each
 // read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
 // workerd spent per request (from /proc, the process's user + system time over the run).
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -80,18 +81,24 @@ export async function withWorkerdPid(start) {
 
 /**
  * What the floor Worker's D1 holds: `answers`, every id with the JSON our GET answers for one of the
- * first 100 of them, and `productRows`, our products table itself (its CREATE TABLE and every row,
- * as our D1 has them) for the floor that reads a row of our shape.
- * @typedef {{ orgId: string, answers: [string, string][], productRows: { create: string, rows: Record<string, unknown>[] } }} FloorData
+ * first 100 of them; `productRows`, our products table itself (its CREATE TABLE and every row, as
+ * our D1 has them) for the floors that read a row of our shape; and the key of `org` by its hash,
+ * for the floor that does the contract's work.
+ * @typedef {{
+ *   org: { orgId: string, keyId: string, key: string },
+ *   answers: [string, string][],
+ *   productRows: { create: string, rows: Record<string, unknown>[] },
+ * }} FloorData
  */
 
 /**
  * @param {{ url: string, db: D1 }} worker our Worker and its D1
- * @param {{ orgId: string, key: string }} org the org that has `ids`, and a secret key of it
+ * @param {FloorData["org"]} org the org that has `ids`, and a secret key of it
  * @param {string[]} ids
  * @returns {Promise<FloorData>}
  */
-export async function floorData(worker, { orgId, key }, ids) {
+export async function floorData(worker, org, ids) {
+  const { key } = org;
   /** @type {string[]} */
   const bodies = [];
   for (const id of ids.slice(0, 100)) {
@@ -106,7 +113,7 @@ export async function floorData(worker, { orgId, key }, ids) {
     .first();
   const { results } = await worker.db.prepare("SELECT * FROM products").all();
   return {
-    orgId,
+    org,
     answers: ids.map((id, i) => [id, /** @type {string} */ (bodies[i % bodies.length])]),
     productRows: { create: String(table?.sql), rows: /** @type {Record<string, unknown>[]} */ (results) },
   };
@@ -132,10 +139,14 @@ export async function startFloor(config, persistDir, data, inspectorPort) {
         compatibilityDate: config.compatibilityDate,
         compatibilityFlags: config.compatibilityFlags,
         d1Databases: { DB: "floor" },
-        bindings: { ORG_ID: data.orgId },
+        bindings: { ORG_ID: data.org.orgId },
         ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: { limit: UNLIMITED, period: 10 } } },
         resourcePersistencePath: persistDir,
         cf: false,
+        // floor-contract's line per request is written, as ours is, and not echoed (startWorker).
+        handleStructuredLogs: ({ level, message }) => {
+          if (!message.includes('"event":"request"')) process.stderr.write(`[floor ${level}] ${message}\n`);
+        },
         telemetry: { enabled: false },
         inspectorPort,
       }),
@@ -152,6 +163,14 @@ export async function startFloor(config, persistDir, data, inspectorPort) {
       chunk.map(([id, body]) => db.prepare("INSERT INTO products VALUES (?, ?)").bind(id, body)),
     );
   }
+  await db.exec(
+    "CREATE TABLE floor_keys (key_hash TEXT PRIMARY KEY, id TEXT NOT NULL, org_id TEXT NOT NULL)",
+  );
+  const keyHash = createHash("sha256").update(data.org.key).digest("hex");
+  await db
+    .prepare("INSERT INTO floor_keys VALUES (?, ?, ?)")
+    .bind(keyHash, data.org.keyId, data.org.orgId)
+    .run();
   const { create, rows } = data.productRows;
   await db.prepare(create.replace(/^CREATE TABLE [`"]?products[`"]?/, "CREATE TABLE product_rows")).run();
   await db.exec("CREATE UNIQUE INDEX product_rows_id ON product_rows (id)");
@@ -189,23 +208,27 @@ const median = (values) => {
 };
 
 /**
- * The floor Worker's four answers, in the order a round runs them: a bare hello, the floor, the
- * floor as one @hono/zod-openapi route and the floor reading a row of our products table (the point
- * reads go through `floorIds` one id after another).
+ * The floor Worker's five answers, in the order a round runs them: a bare hello, the floor, the
+ * floor as one @hono/zod-openapi route, the floor reading a row of our products table, and the
+ * contract's work in plain code with `key` (the point reads go through `floorIds` one id after
+ * another).
  * @param {string[]} floorIds the floor's row ids
+ * @param {string} key the secret key whose hash the floor's D1 holds
  * @returns {Scenario[]}
  */
-export function floorScenarios(floorIds) {
+export function floorScenarios(floorIds, key) {
   let next = 0;
   /** @returns {Scenario} */
   const pointReads = (
     /** @type {string} */ name,
     /** @type {string} */ prefix,
     /** @type {string} */ label,
+    /** @type {Record<string, string>} */ headers = {},
   ) => ({
     name,
     path: `${prefix}/products/${floorIds[0]}`,
     label,
+    headers,
     setup: (req) => ({ ...req, path: `${prefix}/products/${floorIds[next++ % floorIds.length]}` }),
   });
   return [
@@ -213,6 +236,9 @@ export function floorScenarios(floorIds) {
     pointReads("floor", "", "the floor: one limiter call, one D1 point read"),
     pointReads("floor-zod-openapi", "/framework", "the floor as one @hono/zod-openapi route"),
     pointReads("floor-row", "/rows", "the floor reading our products row (every column) instead"),
+    pointReads("floor-contract", "/contract", "the contract's work for a keyed GET in plain code", {
+      Authorization: `Bearer ${key}`,
+    }),
   ];
 }
 
@@ -225,8 +251,9 @@ export function floorScenarios(floorIds) {
  * @param {{ duration: number, connections: number, warmup: number }} opts
  * @param {number} rounds
  * @param {string[]} floorIds the floor's row ids, requested in turn
+ * @param {string} key the secret key floor-contract sends
  */
-export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) {
+export async function floorRounds(floor, worker, reads, opts, rounds, floorIds, key) {
   /** @type {Map<string, { request: string, rps: number[], cpu: number[] }>} */
   const runs = new Map();
   const record = (/** @type {ScenarioResult} */ result, /** @type {number | null} */ cpu) => {
@@ -235,9 +262,9 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds) 
     if (cpu !== null) entry.cpu.push(cpu);
     runs.set(result.scenario, entry);
   };
-  /** Each round: the floor Worker's four answers, then the Worker's reads, in this order. */
+  /** Each round: the floor Worker's five answers, then the Worker's reads, in this order. */
   const order = [
-    ...floorScenarios(floorIds).map((scenario) => ({ scenario, at: floor })),
+    ...floorScenarios(floorIds, key).map((scenario) => ({ scenario, at: floor })),
     ...reads.map((scenario) => ({ scenario, at: worker })),
   ];
   for (let round = 0; round < rounds; round++) {
