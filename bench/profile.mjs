@@ -170,13 +170,12 @@ async function main() {
   const workerTargetUrl = await workerTarget(inspector);
   const target = { url, pid: workerdPid, targetUrl: workerTargetUrl, bundle };
   /** The floor Worker, started when a floor scenario is asked for. */
-  const floorIds = seeded.ids;
-  const onFloor = floorScenarios(floorIds, key);
+  const onFloor = floorScenarios(seeded.ids, key);
   /** @type {typeof target | undefined} */
   let floor;
   const floorTarget = async () => {
     if (floor) return floor;
-    const data = await floorData({ url, db }, { orgId, keyId, key }, floorIds);
+    const data = await floorData({ url, db }, { orgId, keyId, key }, seeded.ids);
     const floorDir = join(work, "floor");
     mkdirSync(floorDir, { recursive: true });
     const started = await startFloor(config, floorDir, data, 0);

@@ -316,11 +316,10 @@ const FLOOR_READS = process.env.BENCH_FLOOR_READS?.split(",") ?? ["get-by-id", "
  */
 async function benchFloor(ctx, dir, ids, org, worker, workerScenarios) {
   const data = await floorData(worker, org, ids);
-  const rows = data.answers;
   const persistDir = join(dir, "floor");
   mkdirSync(persistDir, { recursive: true });
   log(
-    `floor: starting the floor Worker (${rows.length.toLocaleString("en-US")} rows of ~${rows[0]?.[1].length} bytes)`,
+    `floor: starting the floor Worker (${data.answers.length.toLocaleString("en-US")} rows of ~${data.answers[0]?.[1].length} bytes)`,
   );
   const floor = await startFloor(ctx.config, persistDir, data);
   return using(

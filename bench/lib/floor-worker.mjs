@@ -61,9 +61,10 @@ const keys = new Map();
 /**
  * @param {Request} request
  * @param {FloorEnv} env
- * @param {string} id
+ * @param {URL} url the request's, parsed once by fetch
  */
-async function contractRead(request, env, id) {
+async function contractRead(request, env, url) {
+  const id = url.pathname.slice("/contract/products/".length);
   const startedAt = performance.now();
   const requestId = newId("req");
   const db = { rowsRead: 0, queries: 0, ms: 0 };
@@ -107,8 +108,7 @@ async function contractRead(request, env, id) {
     totalScans: row.total_scans,
     lastScannedAt: row.last_scanned_at,
   });
-  const { origin } = new URL(request.url);
-  const body = JSON.stringify(toProduct(stored, origin));
+  const body = JSON.stringify(toProduct(stored, url.origin));
   const ms = (/** @type {number} */ value) => value.toFixed(1);
   const response = new Response(body, {
     headers: {
@@ -147,12 +147,12 @@ export default {
    * @param {FloorEnv} env
    */
   fetch(request, env) {
-    const { pathname } = new URL(request.url);
+    const url = new URL(request.url);
+    const { pathname } = url;
     if (pathname === "/hello") return new Response("hello");
     if (pathname.startsWith("/framework/")) return framework.fetch(request, env);
     if (pathname.startsWith("/rows/")) return floorRowRead(env, pathname.slice("/rows/products/".length));
-    if (pathname.startsWith("/contract/"))
-      return contractRead(request, env, pathname.slice("/contract/products/".length));
+    if (pathname.startsWith("/contract/")) return contractRead(request, env, url);
     return floorRead(env, pathname.slice("/products/".length));
   },
 };
