@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
 import { COMMON_TAG, products, RICH_COUNT, RICH_TAG, SEARCH_WORD } from "./lib/catalog.mjs";
-import { floorData, floorRounds, startFloor, withWorkerdPid } from "./lib/floor.mjs";
+import { startDev, writeFloorConfig, writeUnlimitedConfig } from "./lib/dev.mjs";
+import { floorData, floorRounds, floorScript, startFloor, withWorkerdPid } from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT, releaseOnSignal } from "./lib/proc.mjs";
@@ -44,15 +45,17 @@ import {
  * @property {LoadOptions} opts
  * @property {number} floor rounds against the floor Worker at this size (0: none)
  * @property {boolean} floorOnly nothing but those rounds (--floor)
+ * @property {boolean} dev those rounds under `wrangler dev` rather than Miniflare (--dev)
  */
 
 const PEER = fileURLToPath(new URL("./peer/server.mjs", import.meta.url));
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const SEED = 20261123;
 
-const USAGE = `usage: npm run bench [-- --quick] [-- --floor]
+const USAGE = `usage: npm run bench [-- --quick] [-- --floor [--dev]]
   --quick            sizes 1000,10000 and 2 s per scenario
   --floor            only the rounds against the floor Worker, at the first size (paired runs)
+  --dev              with --floor: both Workers under \`wrangler dev\` (a developer's frame) instead of Miniflare
 env: BENCH_SIZES=1000,100000  BENCH_DURATION=5 (s)  BENCH_CONNECTIONS=10  BENCH_WARMUP=1 (s)
      BENCH_FLOOR_ROUNDS=6 (3 with --quick; 0: no floor)
      BENCH_FLOOR_READS=get-by-id,storefront-get,list (the Worker's scenarios in the floor's rounds)`;
@@ -66,8 +69,9 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const unknown = args.filter((arg) => arg !== "--quick" && arg !== "--floor");
+  const unknown = args.filter((arg) => arg !== "--quick" && arg !== "--floor" && arg !== "--dev");
   if (unknown.length > 0) throw usage(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
+  if (args.includes("--dev") && !args.includes("--floor")) throw usage(`--dev goes with --floor\n${USAGE}`);
   const quick = args.includes("--quick");
   /**
    * @param {string} name
@@ -91,6 +95,7 @@ function options() {
   return {
     mode: quick ? "quick" : "default",
     floorOnly: args.includes("--floor"),
+    dev: args.includes("--dev"),
     sizes,
     duration: number("BENCH_DURATION", quick ? 2 : 5),
     connections: Math.round(number("BENCH_CONNECTIONS", 10)),
@@ -304,46 +309,97 @@ async function using(resource, stop, body) {
 const FLOOR_READS = process.env.BENCH_FLOOR_READS?.split(",") ?? ["get-by-id", "storefront-get", "list"];
 
 /**
+ * The floor Worker under Miniflare; with --dev, seeded by Miniflare and then run by `wrangler dev`.
+ * @param {Context} ctx
+ * @param {string} persistDir
+ * @param {import("./lib/floor.mjs").FloorData} data
+ */
+async function startFloorFor(ctx, persistDir, data) {
+  if (!ctx.dev) {
+    const started = await startFloor(ctx.config, persistDir, data);
+    return { ...started, stop: () => started.mf.dispose() };
+  }
+  const seeding = await startFloor(ctx.config, join(persistDir, "v3"), data);
+  await seeding.mf.dispose();
+  const configFile = writeFloorConfig(persistDir, await floorScript(), ctx.config, data.org.orgId);
+  return startDev({ configFile, persistDir, probe: "/hello" });
+}
+
+/**
  * The floor Worker (bench/lib/floor.mjs) beside ours: its D1 holds every seeded id with the JSON
  * our GET answers for one of the first 100, and a copy of our products table; then FLOOR_ROUNDS
- * interleaved rounds.
+ * interleaved rounds. With --dev both run under `wrangler dev` (bench/lib/dev.mjs), the floor's D1
+ * seeded first by Miniflare.
  * @param {Context} ctx
  * @param {string} dir
- * @param {string[]} ids
- * @param {import("./lib/floor.mjs").FloorData["org"]} org
- * @param {{ url: string, pid: number, db: D1 }} worker
+ * @param {import("./lib/floor.mjs").FloorData} data
+ * @param {{ url: string, pid: number }} worker
  * @param {Scenario[]} workerScenarios
  */
-async function benchFloor(ctx, dir, ids, org, worker, workerScenarios) {
-  const data = await floorData(worker, org, ids);
+async function benchFloor(ctx, dir, data, worker, workerScenarios) {
   const persistDir = join(dir, "floor");
   mkdirSync(persistDir, { recursive: true });
   log(
-    `floor: starting the floor Worker (${data.answers.length.toLocaleString("en-US")} rows of ~${data.answers[0]?.[1].length} bytes)`,
+    `floor: starting the floor Worker${ctx.dev ? " under wrangler dev" : ""} (${data.answers.length.toLocaleString("en-US")} rows of ~${data.answers[0]?.[1].length} bytes)`,
   );
-  const floor = await startFloor(ctx.config, persistDir, data);
-  return using(
-    floor,
-    () => floor.mf.dispose(),
-    async () => {
-      const reads = FLOOR_READS.map((name) => {
-        const scenario = workerScenarios.find((candidate) => candidate.name === name);
-        if (!scenario) throw new Error(`floor: no scenario ${name}`);
-        return scenario;
-      });
-      for (const scenario of reads) {
-        await scenario.prepare?.();
-        await probe("worker", worker.url, scenario);
-      }
-      const figures = await floorRounds(floor, worker, reads, ctx.opts, ctx.floor, ids, org.key);
-      for (const row of figures.scenarios) {
-        log(
-          `floor ${row.scenario}: ${fixed(row.rps, 0)} rps (${fixed(row.ratio, 2)} × floor), ${fixed(row.cpu_ms, 2)} CPU ms/request`,
-        );
-      }
-      return figures;
-    },
-  );
+  const floor = await startFloorFor(ctx, persistDir, data);
+  return using(floor, floor.stop, async () => {
+    const reads = FLOOR_READS.map((name) => {
+      const scenario = workerScenarios.find((candidate) => candidate.name === name);
+      if (!scenario) throw new Error(`floor: no scenario ${name}`);
+      return scenario;
+    });
+    for (const scenario of reads) {
+      await scenario.prepare?.();
+      await probe("worker", worker.url, scenario);
+    }
+    const figures = await floorRounds(
+      floor,
+      worker,
+      reads,
+      ctx.opts,
+      ctx.floor,
+      data.answers.map(([id]) => id),
+      data.org.key,
+    );
+    for (const row of figures.scenarios) {
+      log(
+        `floor ${row.scenario}: ${fixed(row.rps, 0)} rps (${fixed(row.ratio, 2)} × floor), ${fixed(row.cpu_ms, 2)} CPU ms/request`,
+      );
+    }
+    return figures;
+  });
+}
+
+/**
+ * Our Worker under `wrangler dev` on the persistence Miniflare seeded (wrangler.toml with unlimited
+ * rate limits, as under Miniflare), for the floor's rounds (--dev).
+ * @param {Context} ctx
+ * @param {string} dir
+ * @param {string} persistDir
+ * @param {import("./lib/floor.mjs").FloorData} data
+ * @param {(url: string) => Scenario[]} scenariosAt the Worker's scenarios against its url
+ */
+async function benchFloorDev(ctx, dir, persistDir, data, scenariosAt) {
+  log("floor: starting the Worker under wrangler dev");
+  const config = writeUnlimitedConfig();
+  atExit.add(config.remove);
+  try {
+    const worker = await startDev({
+      configFile: config.file,
+      persistDir,
+      probe: `/v1/products/${data.answers[0]?.[0]}`,
+      headers: { Authorization: `Bearer ${data.org.key}` },
+      // wrangler.toml requires it; the org and key were made through Miniflare
+      vars: { ADMIN_TOKEN: randomBytes(24).toString("hex") },
+    });
+    return await using(worker, worker.stop, () =>
+      benchFloor(ctx, dir, data, worker, scenariosAt(worker.url)),
+    );
+  } finally {
+    config.remove();
+    atExit.delete(config.remove);
+  }
 }
 
 /**
@@ -368,7 +424,8 @@ async function benchSize(size, ctx) {
   const { started: worker, pid: workerPid } = await withWorkerdPid(() =>
     startWorker({
       ...ctx.bundle,
-      persistDir,
+      // where `wrangler dev --persist-to persistDir` reads it (--dev)
+      persistDir: join(persistDir, "v3"),
       config: ctx.config,
       adminToken,
       imageOrigin: ctx.imageOrigin,
@@ -406,24 +463,30 @@ async function benchSize(size, ctx) {
         log(`${sizeLabel(size)}: rich products created in ${seconds(out.worker.rich_ms)}`);
         return richIds;
       };
-      const workerScenarios = scenarios("worker", {
-        ids: seeded.ids,
-        key,
-        publishableKey,
-        url,
-        imageId,
-        stockId,
-        imageUrls: ctx.imageOrigin.urls,
-        createRich,
-      });
-      if (ctx.floor) {
-        const org = { orgId, keyId, key };
-        out.floor = await benchFloor(ctx, dir, seeded.ids, org, { url, pid: workerPid, db }, workerScenarios);
+      const scenariosAt = (/** @type {string} */ at) =>
+        scenarios("worker", {
+          ids: seeded.ids,
+          key,
+          publishableKey,
+          url: at,
+          imageId,
+          stockId,
+          imageUrls: ctx.imageOrigin.urls,
+          createRich,
+        });
+      const workerScenarios = scenariosAt(url);
+      const floor = ctx.floor ? await floorData({ url, db }, { orgId, keyId, key }, seeded.ids) : undefined;
+      if (floor && !ctx.dev) {
+        out.floor = await benchFloor(ctx, dir, floor, { url, pid: workerPid }, workerScenarios);
       }
       out.worker.scenarios = ctx.floorOnly ? [] : await drive("worker", url, workerScenarios, ctx.opts);
-      return { orgId, keyId, key, ids: seeded.ids };
+      return { orgId, keyId, key, ids: seeded.ids, floor, scenariosAt };
     },
   );
+  // Miniflare has let go of the persistence: wrangler dev takes it over.
+  if (ctx.dev && shared.floor) {
+    out.floor = await benchFloorDev(ctx, dir, persistDir, shared.floor, shared.scenariosAt);
+  }
   if (ctx.floorOnly) {
     rmSync(dir, { recursive: true, force: true });
     return out;
@@ -485,6 +548,7 @@ async function main() {
       opts: { duration: opts.duration, connections: opts.connections, warmup: opts.warmup },
       floor: 0,
       floorOnly: false,
+      dev: opts.dev,
     };
     const done = [];
     // The floor is measured at the first size: a point read's cost does not grow with the catalogue.
@@ -502,7 +566,10 @@ async function main() {
   });
   if (opts.floorOnly) {
     // Paired runs of the floor alone: its table, nothing else measured or written.
-    console.log(renderFloor(/** @type {SizeResult} */ (sizes[0]), git(["rev-parse", "--short", "HEAD"])));
+    const commit = git(["rev-parse", "--short", "HEAD"]);
+    console.log(
+      renderFloor(/** @type {SizeResult} */ (sizes[0]), opts.dev ? `${commit} · wrangler dev` : commit),
+    );
     return;
   }
 

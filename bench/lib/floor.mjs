@@ -19,7 +19,7 @@ import { runScenario } from "./load.mjs";
  */
 
 /** The floor Worker (bench/lib/floor-worker.mjs) as one ES module. */
-async function floorScript() {
+export async function floorScript() {
   const { outputFiles } = await build({
     entryPoints: [fileURLToPath(new URL("./floor-worker.mjs", import.meta.url))],
     bundle: true,
@@ -52,17 +52,34 @@ function workerdChildren() {
 }
 
 /**
- * The CPU seconds (user + system) a process has used so far; NaN when it cannot be read.
+ * The CPU seconds (user + system) a process and its descendants have used so far (a workerd has
+ * none; `wrangler dev` has its workerd and esbuild's watcher); NaN when `pid` cannot be read.
  * @param {number | undefined} pid
  */
 export function cpuSeconds(pid) {
   if (pid === undefined) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  } catch {
-    return Number.NaN;
+  /** @type {Map<number, { parent: number, cpu: number }>} */
+  const processes = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      processes.set(Number(entry), {
+        parent: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S,
+      });
+    } catch {
+      // gone meanwhile
+    }
   }
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = /** @type {number} */ (pending.pop());
+    total += processes.get(next)?.cpu ?? Number.NaN;
+    for (const [child, { parent }] of processes) if (parent === next) pending.push(child);
+  }
+  return total;
 }
 
 /**
