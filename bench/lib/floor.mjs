@@ -261,7 +261,8 @@ export function floorScenarios(floorIds, key) {
 
 /**
  * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
- * the median rps and CPU per request, and both as a ratio of the floor's.
+ * the median rps and CPU per request, and both as a ratio of the floor's; and the ratio of each
+ * round's rps to the floor's in that round, its median and range (`paired_ratio`, `paired_range`).
  * @param {{ url: string, pid: number }} floor
  * @param {{ url: string, pid: number }} worker
  * @param {Scenario[]} reads
@@ -291,19 +292,26 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds, 
       record(run.result, run.cpuMsPerRequest);
     }
   }
-  const floorRps = median(runs.get("floor")?.rps ?? []);
+  const floorRpsRounds = runs.get("floor")?.rps ?? [];
+  const floorRps = median(floorRpsRounds);
   const floorCpu = median(runs.get("floor")?.cpu ?? []);
   return {
     rounds,
-    scenarios: [...runs].map(([scenario, { request, rps, cpu }]) => ({
-      scenario,
-      request,
-      rps: Number(median(rps).toFixed(1)),
-      cpu_ms: Number(median(cpu).toFixed(3)),
-      ratio: Number((median(rps) / floorRps).toFixed(3)),
-      cpu_ratio: Number((median(cpu) / floorCpu).toFixed(3)),
-      rps_rounds: rps,
-    })),
+    scenarios: [...runs].map(([scenario, { request, rps, cpu }]) => {
+      // Each round's rps over the floor's in the same round: a slow drift of the machine moves both.
+      const paired = rps.map((value, round) => value / (floorRpsRounds[round] ?? Number.NaN));
+      return {
+        scenario,
+        request,
+        rps: Number(median(rps).toFixed(1)),
+        cpu_ms: Number(median(cpu).toFixed(3)),
+        ratio: Number((median(rps) / floorRps).toFixed(3)),
+        cpu_ratio: Number((median(cpu) / floorCpu).toFixed(3)),
+        rps_rounds: rps,
+        paired_ratio: Number(median(paired).toFixed(3)),
+        paired_range: [Number(Math.min(...paired).toFixed(3)), Number(Math.max(...paired).toFixed(3))],
+      };
+    }),
   };
 }
 

@@ -156,12 +156,13 @@ export function renderFloor(entry, commit) {
   return [
     `== the floor Worker (one limiter call, one D1 point read) at ${sizeLabel(entry.size)}: medians of ${floor.rounds} interleaved rounds${commit ? ` · ${commit}` : ""} ==`,
     table(
-      ["scenario", "request", "rps", "× floor rps", "CPU ms/request", "× floor CPU"],
+      ["scenario", "request", "rps", "× floor rps", "paired (range)", "CPU ms/request", "× floor CPU"],
       floor.scenarios.map((r) => [
         r.scenario,
         r.request,
         int(r.rps),
         fixed(r.ratio),
+        `${fixed(r.paired_ratio)} (${fixed(r.paired_range[0])}–${fixed(r.paired_range[1])})`,
         fixed(r.cpu_ms),
         fixed(r.cpu_ratio),
       ]),
