@@ -2,8 +2,9 @@
 // tell where a request's time goes. Builds the non-minified bundle (with its source map), runs it
 // under Miniflare with workerd's V8 inspector on, migrates and seeds D1 as `npm run bench` does,
 // then per scenario (default get-by-id, storefront-get, list; `hello`, `floor`, `floor-zod-openapi`,
-// `floor-row` and `floor-contract` profile the floor Worker of bench/lib/floor.mjs instead, started beside it with
-// the rows our GET answers, so that the two isolates can be compared): 3 s of warm-up, then the Profiler
+// `floor-row`, `floor-contract` and `floor-contract-list` profile the floor Worker of
+// bench/lib/floor.mjs instead, started beside it with the rows our GET answers, so that the two
+// isolates can be compared): 3 s of warm-up, then the Profiler
 // (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
 // Prints per scenario the self time by module group, the top functions by self time and the
 // bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,

@@ -10,7 +10,14 @@ import { fileURLToPath } from "node:url";
 import { bundleSize, startupTime } from "./lib/bundle.mjs";
 import { COMMON_TAG, products, RICH_COUNT, RICH_TAG, SEARCH_WORD } from "./lib/catalog.mjs";
 import { startDev, writeFloorConfig, writeUnlimitedConfig } from "./lib/dev.mjs";
-import { floorData, floorRounds, floorScript, startFloor, withWorkerdPid } from "./lib/floor.mjs";
+import {
+  checkContractAnswers,
+  floorData,
+  floorRounds,
+  floorScript,
+  startFloor,
+  withWorkerdPid,
+} from "./lib/floor.mjs";
 import { startImageOrigin } from "./lib/image-origin.mjs";
 import { runScenario } from "./lib/load.mjs";
 import { ROOT, releaseOnSignal } from "./lib/proc.mjs";
@@ -353,6 +360,13 @@ async function benchFloor(ctx, dir, data, worker, workerScenarios) {
       await scenario.prepare?.();
       await probe("worker", worker.url, scenario);
     }
+    await checkContractAnswers(
+      floor.url,
+      worker.url,
+      data.org.key,
+      /** @type {string} */ (data.answers[0]?.[0]),
+    );
+    log("floor: floor-contract and floor-contract-list answer what our GET and list page do, byte for byte");
     const figures = await floorRounds(
       floor,
       worker,

@@ -2,8 +2,9 @@
 // call and one D1 point read of a row the size of a product, under its own workerd (which also
 // answers a bare hello, the runtime's own cost; the floor as one @hono/zod-openapi route, the
 // framework's; the floor reading our products row, the row shape's; and the contract's work for a
-// keyed GET in plain code, our stack's). Run beside the Worker in interleaved rounds (hello, floor,
-// floor-zod-openapi, floor-row, floor-contract, get-by-id, storefront-get, list, …), it says how far each
+// keyed GET and for a list page in plain code, our stack's). Run beside the Worker in interleaved
+// rounds (hello, floor, floor-zod-openapi, floor-row, floor-contract, floor-contract-list,
+// get-by-id, storefront-get, list, …), it says how far each
 // read is from what the platform itself costs: as a ratio of the floor's rps, and as the CPU time
 // workerd spent per request (from /proc, the process's user + system time over the run).
 import { createHash } from "node:crypto";
@@ -191,6 +192,7 @@ export async function startFloor(config, persistDir, data, inspectorPort) {
   const { create, rows } = data.productRows;
   await db.prepare(create.replace(/^CREATE TABLE [`"]?products[`"]?/, "CREATE TABLE product_rows")).run();
   await db.exec("CREATE UNIQUE INDEX product_rows_id ON product_rows (id)");
+  await db.exec("CREATE INDEX product_rows_org_id ON product_rows (org_id, id)");
   const columns = Object.keys(rows[0] ?? {});
   const insert = `INSERT INTO product_rows (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
   for (let i = 0; i < rows.length; i += 100) {
@@ -198,6 +200,41 @@ export async function startFloor(config, persistDir, data, inspectorPort) {
     await db.batch(chunk.map((row) => db.prepare(insert).bind(...columns.map((column) => row[column]))));
   }
   return { mf, url, pid };
+}
+
+/**
+ * Throws unless the floor's plain-code answers are ours, byte for byte (the origin aside, which the
+ * image URLs carry): a product by id and the first list page, both under `key`. So the contract
+ * floors measure the work our answers need, not less.
+ * @param {string} floorUrl
+ * @param {string} workerUrl
+ * @param {string} key
+ * @param {string} id
+ */
+export async function checkContractAnswers(floorUrl, workerUrl, key, id) {
+  const pairs = [
+    [`/contract/products/${id}`, `/v1/products/${id}`],
+    ["/contract/products", "/v1/products?limit=20"],
+  ];
+  for (const [floorPath, workerPath] of pairs) {
+    const answers = await Promise.all(
+      [`${floorUrl}${floorPath}`, `${workerUrl}${workerPath}`].map(async (url) => {
+        const response = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+        return { status: response.status, text: await response.text() };
+      }),
+    );
+    const [floor, worker] =
+      /** @type {[{ status: number, text: string }, { status: number, text: string }]} */ (answers);
+    if (
+      floor.status !== 200 ||
+      worker.status !== 200 ||
+      floor.text !== worker.text.replaceAll(workerUrl, floorUrl)
+    ) {
+      throw new Error(
+        `floor: ${floorPath} (${floor.status}, ${floor.text.length} bytes) does not answer what ${workerPath} does (${worker.status}, ${worker.text.length} bytes)`,
+      );
+    }
+  }
 }
 
 /**
@@ -225,10 +262,10 @@ const median = (values) => {
 };
 
 /**
- * The floor Worker's five answers, in the order a round runs them: a bare hello, the floor, the
+ * The floor Worker's six answers, in the order a round runs them: a bare hello, the floor, the
  * floor as one @hono/zod-openapi route, the floor reading a row of our products table, and the
- * contract's work in plain code with `key` (the point reads go through `floorIds` one id after
- * another).
+ * contract's work in plain code with `key`, for a GET and for a list page (the point reads go
+ * through `floorIds` one id after another).
  * @param {string[]} floorIds the floor's row ids
  * @param {string} key the secret key whose hash the floor's D1 holds
  * @returns {Scenario[]}
@@ -256,6 +293,12 @@ export function floorScenarios(floorIds, key) {
     pointReads("floor-contract", "/contract", "the contract's work for a keyed GET in plain code", {
       Authorization: `Bearer ${key}`,
     }),
+    {
+      name: "floor-contract-list",
+      path: "/contract/products",
+      label: "the contract's work for a list page (limit=20) in plain code",
+      headers: { Authorization: `Bearer ${key}` },
+    },
   ];
 }
 
