@@ -402,8 +402,6 @@ async function benchFloorDev(ctx, dir, persistDir, data, scenariosAt) {
     const worker = await startDev({
       configFile: config.file,
       persistDir,
-      probe: `/v1/products/${data.answers[0]?.[0]}`,
-      headers: { Authorization: `Bearer ${data.org.key}` },
       // wrangler.toml requires it; the org and key were made through Miniflare
       vars: { ADMIN_TOKEN: randomBytes(24).toString("hex") },
     });

@@ -68,10 +68,10 @@ export const freePort = () =>
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once /health answers, with `stop()`, which
- * ends it and, when it runs detached (any `stdio` but the terminal's), the workerd of its process
- * group too, and `kill()` (detached only), which sends SIGKILL to that whole group at once, with no
- * graceful stop, and resolves when wrangler has exited. A start that fails stops what it started
+ * Starts `wrangler dev` on 127.0.0.1:`port`; resolves once `probe` (/health) answers, with
+ * `stop()`, which ends it and, when it runs detached (any `stdio` but the terminal's), the workerd
+ * of its process group too, and `kill()` (detached only), which sends SIGKILL to that whole group
+ * at once, with no graceful stop, and resolves when wrangler has exited. A start that fails stops what it started
  * before it throws.
  * @param {object} options
  * @param {number} options.port
@@ -80,6 +80,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {StdioOptions} [options.stdio]
  * @param {string[]} [options.args] more arguments of `wrangler dev`
  * @param {number} [options.timeoutMs]
+ * @param {string} [options.probe] the path that answers 2xx once the Worker runs
  * @returns {Promise<LocalWorker>}
  */
 export async function startWorker({
@@ -89,6 +90,7 @@ export async function startWorker({
   stdio = "inherit",
   args = [],
   timeoutMs = 60_000,
+  probe = "/health",
 }) {
   buildAssets(); // wrangler.toml's [assets] directory (the /docs bundle)
   const detached = stdio !== "inherit";
@@ -141,7 +143,7 @@ export async function startWorker({
       throw new Error(`wrangler dev exited with ${child.exitCode}`);
     }
     try {
-      if ((await fetch(`${base}/health`)).ok) return { child, base, stop, kill };
+      if ((await fetch(`${base}${probe}`)).ok) return { child, base, stop, kill };
     } catch {
       // not listening yet
     }

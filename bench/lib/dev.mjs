@@ -3,25 +3,11 @@
 // router (`run_worker_first`), and each console.log is relayed to wrangler's Node process through
 // the V8 inspector. Both start on persistence seeded beforehand by Miniflare (`wrangler dev
 // --persist-to <dir>` reads `<dir>/v3`, which is where the seeding Miniflare wrote).
-import { spawn } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { OFFLINE_ENV, ROOT, WRANGLER } from "./proc.mjs";
-
-const UNLIMITED = 1_000_000_000;
-
-/** A port nothing listens on at 127.0.0.1 now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startWorker } from "../../scripts/local.mjs";
+import { ROOT } from "./proc.mjs";
+import { UNLIMITED } from "./worker.mjs";
 
 /**
  * Our wrangler.toml with every rate limit (the limiter's `simple` and its var) at a billion, as the
@@ -74,62 +60,37 @@ export function writeFloorConfig(dir, script, config, orgId) {
 }
 
 /**
- * `wrangler dev -c <configFile> --persist-to <persistDir>` on free ports, ready once `probe` answers
- * 2xx. Its output is read and dropped (kept for the error when it does not start).
+ * `wrangler dev -c <configFile> --persist-to <persistDir>` on free ports (scripts/local.mjs's
+ * startWorker), ready once `probe` answers 2xx; its output goes to `<persistDir>/wrangler.log`.
  * @param {object} options
  * @param {string} options.configFile
  * @param {string} options.persistDir
- * @param {string} options.probe a path that answers 2xx once the Worker runs
+ * @param {string} [options.probe] a path that answers 2xx once the Worker runs (/health)
  * @param {Record<string, string>} [options.vars] `--var` pairs (the required secrets)
- * @param {Record<string, string>} [options.headers] the probe's headers
  */
-export async function startDev({ configFile, persistDir, probe, vars = {}, headers = {} }) {
-  const port = await freePort();
-  const args = [
-    WRANGLER,
-    "dev",
-    "-c",
-    configFile,
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(await freePort()),
-    "--persist-to",
-    persistDir,
-    "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: OFFLINE_ENV,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (/** @type {Buffer} */ chunk) => {
-    if (output.length < 20_000) output += chunk;
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
-      child.once("exit", resolve);
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+export async function startDev({ configFile, persistDir, probe, vars }) {
+  const log = openSync(join(persistDir, "wrangler.log"), "a");
+  try {
+    const { base, child, stop } = await startWorker({
+      port: await freePort(),
+      persistTo: persistDir,
+      vars,
+      stdio: ["ignore", log, log],
+      args: [
+        "-c",
+        configFile,
+        "--inspector-port",
+        String(await freePort()),
+        "--show-interactive-dev-session=false",
+      ],
+      probe,
     });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      const response = await fetch(`${url}${probe}`, { headers });
-      if (response.ok) return { url, pid: /** @type {number} */ (child.pid), stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    return { url: base, pid: /** @type {number} */ (child.pid), stop };
+  } catch (error) {
+    throw new Error(`wrangler dev -c ${configFile}: see ${join(persistDir, "wrangler.log")}`, {
+      cause: error,
+    });
+  } finally {
+    closeSync(log);
   }
-  await stop();
-  throw new Error(`wrangler dev -c ${configFile} did not answer ${probe}:\n${output}`);
 }

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { runScenario } from "./load.mjs";
+import { UNLIMITED } from "./worker.mjs";
 
 /**
  * @import { Scenario, ScenarioResult } from "./load.mjs"
@@ -34,20 +35,37 @@ export async function floorScript() {
   return /** @type {{ text: string }} */ (outputFiles[0]).text;
 }
 
-const UNLIMITED = 1_000_000_000;
 const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+/**
+ * Every process now, by pid: its name, its parent and the CPU seconds (user + system) it has used.
+ * @returns {Map<number, { name: string, parent: number, cpu: number }>}
+ */
+function processes() {
+  const table = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const fields = stat.slice(close + 2).split(" ");
+      table.set(Number(entry), {
+        name: stat.slice(stat.indexOf("(") + 1, close),
+        parent: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return table;
+}
 
 /** The pids of the workerd processes this Node process started. */
 function workerdChildren() {
   const pids = new Set();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const match = /^\d+ \((.*)\) \S (\d+)/.exec(readFileSync(`/proc/${entry}/stat`, "utf8"));
-      if (match?.[1] === "workerd" && Number(match[2]) === process.pid) pids.add(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+  for (const [pid, { name, parent }] of processes()) {
+    if (name === "workerd" && parent === process.pid) pids.add(pid);
   }
   return pids;
 }
@@ -59,26 +77,13 @@ function workerdChildren() {
  */
 export function cpuSeconds(pid) {
   if (pid === undefined) return Number.NaN;
-  /** @type {Map<number, { parent: number, cpu: number }>} */
-  const processes = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      processes.set(Number(entry), {
-        parent: Number(fields[1]),
-        cpu: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S,
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const table = processes();
   let total = 0;
   const pending = [pid];
   while (pending.length > 0) {
     const next = /** @type {number} */ (pending.pop());
-    total += processes.get(next)?.cpu ?? Number.NaN;
-    for (const [child, { parent }] of processes) if (parent === next) pending.push(child);
+    total += table.get(next)?.cpu ?? Number.NaN;
+    for (const [child, { parent }] of table) if (parent === next) pending.push(child);
   }
   return total;
 }

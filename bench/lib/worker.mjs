@@ -31,7 +31,8 @@ import { OFFLINE_ENV, ROOT, wrangler } from "./proc.mjs";
  *   dead_letter_queue?: string }} QueueConsumer
  */
 
-const UNLIMITED = 1_000_000_000;
+/** The rate limits every bench Worker runs with: the bench measures work, not the limiter's refusals. */
+export const UNLIMITED = 1_000_000_000;
 
 /** wrangler.toml as wrangler reads it (compatibility date and flags, vars, binding ids). */
 export async function readWranglerConfig() {
