@@ -310,7 +310,8 @@ export function floorScenarios(floorIds, key) {
 /**
  * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
  * the median rps and CPU per request, and both as a ratio of the floor's; and the ratio of each
- * round's rps to the floor's in that round, its median and range (`paired_ratio`, `paired_range`).
+ * round's rps to the floor's in that round, its median and range (`paired_ratio`, `paired_range`);
+ * then our reads that have a plain-code twin, side by side with it (`side_by_side`).
  * @param {{ url: string, pid: number }} floor
  * @param {{ url: string, pid: number }} worker
  * @param {Scenario[]} reads
@@ -340,6 +341,7 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds, 
       record(run.result, run.cpuMsPerRequest);
     }
   }
+  const sideBySide = await sideBySideRounds(floor, worker, reads, opts, rounds, order);
   const floorRpsRounds = runs.get("floor")?.rps ?? [];
   const floorRps = median(floorRpsRounds);
   const floorCpu = median(runs.get("floor")?.cpu ?? []);
@@ -360,7 +362,63 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds, 
         paired_range: [Number(Math.min(...paired).toFixed(3)), Number(Math.max(...paired).toFixed(3))],
       };
     }),
+    side_by_side: sideBySide,
   };
+}
+
+/** Our reads with a twin in plain code in the floor Worker (bench/lib/floor-worker.mjs). */
+const TWINS = { "get-by-id": "floor-contract", list: "floor-contract-list" };
+
+/**
+ * Each of our reads that has a plain-code twin, loaded at the same time as the twin (half the
+ * connections each), `rounds` times: two runs side by side share the machine's moment (another
+ * VM's load, the CPU's clock), which two runs 3 s apart do not, so the CPU each workerd spends a
+ * request compares within a few per cent where the interleaved rounds swing by ±25 %.
+ * `cpu_ratio`: the twin's CPU per request over ours, median of the rounds (0.95: ours costs 1/0.95
+ * of the plain code); `rps_ratio`: ours rps over the twin's in the same rounds.
+ * @param {{ url: string, pid: number }} floor
+ * @param {{ url: string, pid: number }} worker
+ * @param {Scenario[]} reads
+ * @param {{ duration: number, connections: number, warmup: number }} opts
+ * @param {number} rounds
+ * @param {{ scenario: Scenario }[]} order the interleaved rounds' scenarios (the twins among them)
+ */
+async function sideBySideRounds(floor, worker, reads, opts, rounds, order) {
+  const half = { ...opts, connections: Math.max(1, Math.round(opts.connections / 2)) };
+  const pairs = [];
+  for (const ours of reads) {
+    const twin = order.find(
+      ({ scenario }) => scenario.name === TWINS[/** @type {keyof TWINS} */ (ours.name)],
+    );
+    if (!twin) continue;
+    /** @type {{ cpu: number, twinCpu: number, rps: number, twinRps: number }[]} */
+    const runs = [];
+    for (let round = 0; round < rounds; round++) {
+      const [mine, theirs] = await Promise.all([
+        measured(worker.url, ours, worker.pid, half),
+        measured(floor.url, twin.scenario, floor.pid, half),
+      ]);
+      if (mine.result.ok === 0 || theirs.result.ok === 0)
+        throw new Error(`${ours.name}: no successful response side by side`);
+      runs.push({
+        cpu: mine.cpuMsPerRequest ?? Number.NaN,
+        twinCpu: theirs.cpuMsPerRequest ?? Number.NaN,
+        rps: mine.result.rps ?? 0,
+        twinRps: theirs.result.rps ?? 0,
+      });
+    }
+    const cpuRatios = runs.map((run) => run.twinCpu / run.cpu);
+    pairs.push({
+      scenario: ours.name,
+      twin: twin.scenario.name,
+      cpu_ms: Number(median(runs.map((run) => run.cpu)).toFixed(3)),
+      twin_cpu_ms: Number(median(runs.map((run) => run.twinCpu)).toFixed(3)),
+      cpu_ratio: Number(median(cpuRatios).toFixed(3)),
+      cpu_range: [Number(Math.min(...cpuRatios).toFixed(3)), Number(Math.max(...cpuRatios).toFixed(3))],
+      rps_ratio: Number(median(runs.map((run) => run.rps / run.twinRps)).toFixed(3)),
+    });
+  }
+  return pairs;
 }
 
 /** @typedef {Awaited<ReturnType<typeof floorRounds>>} FloorFigures */

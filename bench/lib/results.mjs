@@ -167,6 +167,19 @@ export function renderFloor(entry, commit) {
         fixed(r.cpu_ratio),
       ]),
     ),
+    "",
+    `== side by side with its plain-code twin (both loaded at once, half the connections each): medians of ${floor.rounds} rounds ==`,
+    table(
+      ["scenario", "twin", "CPU ms/request", "twin's CPU ms", "× twin (CPU, range)", "× twin rps"],
+      (floor.side_by_side ?? []).map((r) => [
+        r.scenario,
+        r.twin,
+        fixed(r.cpu_ms),
+        fixed(r.twin_cpu_ms),
+        `${fixed(r.cpu_ratio)} (${fixed(r.cpu_range[0])}–${fixed(r.cpu_range[1])})`,
+        fixed(r.rps_ratio),
+      ]),
+    ),
   ].join("\n");
 }
 
