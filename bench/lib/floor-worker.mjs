@@ -166,9 +166,10 @@ const PAGE = 20;
 const contractList = (request, env, url) =>
   contract(request, env, "/v1/products", async (orgId, rows) => {
     const found = await rows(
-      env.DB.prepare("SELECT * FROM product_rows WHERE org_id = ? ORDER BY id DESC LIMIT ?").bind(
+      // As ours (src/db/client.ts): the limit written in and the org as `+?`, values SQLite would
+      // otherwise read while planning, and so compile the statement again on every run.
+      env.DB.prepare(`SELECT * FROM product_rows WHERE org_id = +? ORDER BY id DESC LIMIT ${PAGE + 1}`).bind(
         orgId,
-        PAGE + 1,
       ),
     );
     const page = found.slice(0, PAGE).map(storedOf);

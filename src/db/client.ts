@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 
@@ -36,6 +37,19 @@ async function timed<T extends D1Result | D1Result[]>(stats: DbStats, run: () =>
 }
 
 /**
+ * SQLite reads some bound values while it plans a statement, and then compiles the statement again
+ * whenever such a value is bound anew: D1 binds on every run, so each run paid a parse and a plan
+ * (sqlite3Reprepare under sqlite3_step in a profile of the whole workerd, docs/benchmarks.md).
+ * A LIMIT is one (drizzle sends ` limit ?`): a statement ending in a bound integer LIMIT is sent with
+ * the integer written in its text instead, one text per limit, each compiled once and kept by D1.
+ */
+function withLiteralLimit(text: string, values: unknown[]): [string, unknown[]] {
+  const limit = values.at(-1);
+  if (!text.endsWith(" limit ?") || !Number.isSafeInteger(limit)) return [text, values];
+  return [`${text.slice(0, -1)}${limit}`, values.slice(0, -1)];
+}
+
+/**
  * A statement that is SQL and its values until it runs: then it is prepared on the D1 of the
  * scope it runs in and its result's meta is metered there. So a query drizzle built (or prepared)
  * once serves every request. `raw()` (drizzle's path for selects) returns no meta, so it is
@@ -53,7 +67,8 @@ class ScopedStatement {
   }
 
   on(d1: D1) {
-    return d1.prepare(this.sql).bind(...this.values);
+    const [text, values] = withLiteralLimit(this.sql, this.values);
+    return d1.prepare(text).bind(...values);
   }
 
   all<T = Record<string, unknown>>() {
@@ -80,6 +95,14 @@ class ScopedStatement {
     return rows as T[];
   }
 }
+
+/**
+ * A bound value written `+?`: the same value to the query, one SQLite's planner does not read. It
+ * reads the org of `org_id = ? … ORDER BY id` (a list page) and so compiles that statement again
+ * each time it runs (withLiteralLimit); with `+?` it uses the same index, reads the same rows, once
+ * compiled.
+ */
+export const unplanned = (value: unknown): SQL => sql`+${value}`;
 
 /** Only what drizzle calls, prepare and batch, both answered in the current scope. */
 const scopedD1 = {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { type Database, preparedOnce } from "../db/client";
+import { type Database, preparedOnce, unplanned } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import { parseDateOrDateTime } from "../lib/dates";
 import { invalidData } from "../lib/errors";
@@ -109,7 +109,7 @@ const simplePage = (ascending: boolean, after: boolean, byStatus: boolean) =>
       .from(products)
       .where(
         and(
-          eq(products.orgId, sql.placeholder("orgId")),
+          eq(products.orgId, unplanned(sql.placeholder("orgId"))),
           byStatus ? eq(products.status, sql.placeholder("status")) : undefined,
           after ? (ascending ? gt(products.id, afterId) : lt(products.id, afterId)) : undefined,
         ),
