@@ -98,9 +98,9 @@ class ScopedStatement {
 
 /**
  * A bound value written `+?`: the same value to the query, one SQLite's planner does not read. It
- * reads the org of `org_id = ? … ORDER BY id` (a list page) and so compiles that statement again
- * each time it runs (withLiteralLimit); with `+?` it uses the same index, reads the same rows, once
- * compiled.
+ * reads the values of equalities in a statement with an ORDER BY (`org_id = ? AND status = ? …
+ * ORDER BY id`: a list page) and so compiles it again on every run (see withLiteralLimit); with
+ * `+?` it uses the same index and reads the same rows, compiled once.
  */
 export const unplanned = (value: unknown): SQL => sql`+${value}`;
 

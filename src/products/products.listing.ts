@@ -110,7 +110,7 @@ const simplePage = (ascending: boolean, after: boolean, byStatus: boolean) =>
       .where(
         and(
           eq(products.orgId, unplanned(sql.placeholder("orgId"))),
-          byStatus ? eq(products.status, sql.placeholder("status")) : undefined,
+          byStatus ? eq(products.status, unplanned(sql.placeholder("status"))) : undefined,
           after ? (ascending ? gt(products.id, afterId) : lt(products.id, afterId)) : undefined,
         ),
       )

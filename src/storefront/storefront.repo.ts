@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { type Database, preparedOnce } from "../db/client";
+import { type Database, preparedOnce, unplanned } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import type { ProductRow } from "../products/products.stored";
 
@@ -14,9 +14,9 @@ const bySlug = preparedOnce((db) =>
     // `kind = 'slug'` written out: a bound parameter would not let SQLite use the partial index.
     .where(
       and(
-        eq(productLookups.orgId, sql.placeholder("orgId")),
+        eq(productLookups.orgId, unplanned(sql.placeholder("orgId"))),
         sql`${productLookups.kind} = 'slug'`,
-        sql`${slugOf} = ${sql.placeholder("slug")}`,
+        sql`${slugOf} = ${unplanned(sql.placeholder("slug"))}`,
       ),
     )
     .orderBy(productLookups.productId, productLookups.value)
