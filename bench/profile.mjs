@@ -8,7 +8,8 @@
 // (and only the Profiler: no Runtime, Console or Log domain) over BENCH_PROFILE_SECONDS of load.
 // Prints per scenario the self time by module group, the top functions by self time and the
 // bundle's top functions by total time (bench/lib/profile.mjs), and keeps the .cpuprofile files,
-// the bundle and its map in a temporary folder (printed) for Chrome DevTools.
+// the bundle and its map in a temporary folder (printed) for Chrome DevTools. With --perf: perf
+// record of the whole workerd process instead (every isolate, local D1's SQLite), its symbols by self time.
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ import {
   bundleMap,
   connectInspector,
   PRELUDE,
+  recordPerf,
+  renderPerf,
   renderProfile,
   workerTarget,
 } from "./lib/profile.mjs";
@@ -37,7 +40,8 @@ const DEFAULT_SCENARIOS = ["get-by-id", "storefront-get", "list"];
 const SEED = 20261123;
 const WARMUP_S = 3;
 
-const USAGE = `usage: npm run bench:profile [-- scenario ...]   (default: ${DEFAULT_SCENARIOS.join(" ")})
+const USAGE = `usage: npm run bench:profile [-- [--perf] scenario ...]   (default: ${DEFAULT_SCENARIOS.join(" ")})
+--perf: perf record of the whole workerd (every isolate, local D1's SQLite, the runtime) instead of V8's profile of one isolate
 env: BENCH_PROFILE_SECONDS=10 (profiled load per scenario)  BENCH_PROFILE_SIZE=1000 (catalogue, ≥ 1000)
      BENCH_PROFILE_CONNECTIONS=16  BENCH_PROFILE_INTERVAL_US=100 (V8's sampling interval)`;
 
@@ -61,8 +65,10 @@ function options() {
   };
   const size = number("BENCH_PROFILE_SIZE", 1000);
   if (!Number.isInteger(size) || size < 1000) throw new Error(`BENCH_PROFILE_SIZE must be an integer ≥ 1000`);
+  const names = args.filter((arg) => arg !== "--perf");
   return {
-    scenarios: args.length > 0 ? args : DEFAULT_SCENARIOS,
+    scenarios: names.length > 0 ? names : DEFAULT_SCENARIOS,
+    perf: args.includes("--perf"),
     seconds: number("BENCH_PROFILE_SECONDS", 10),
     size,
     connections: Math.round(number("BENCH_PROFILE_CONNECTIONS", 16)),
@@ -215,6 +221,10 @@ async function main() {
     await probe(at.url, scenario);
     log(`${scenario.name}: ${WARMUP_S} s of warm-up, then ${opts.seconds} s profiled`);
     await runScenario(at.url, scenario, { duration: WARMUP_S, connections: opts.connections, warmup: 0 });
+    if (opts.perf) {
+      summary.push(await perfScenario(at, scenario, opts, out));
+      continue;
+    }
     const session = await connectInspector(at.targetUrl);
     /** @type {import("./lib/profile.mjs").CpuProfile} */
     let profile;
@@ -271,8 +281,39 @@ async function main() {
   }
   writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(
-    `\nprofiles (load them in Chrome DevTools, Performance panel), the bundle, its source map and summary.json: ${out}`,
+    opts.perf
+      ? `\nperf recordings (perf report -i <file>) and summary.json: ${out}`
+      : `\nprofiles (load them in Chrome DevTools, Performance panel), the bundle, its source map and summary.json: ${out}`,
   );
+}
+
+/**
+ * --perf: the scenario's load with `perf record` on its workerd for `opts.seconds` (the load runs a
+ * second longer, so that perf's whole window is under load); its symbols by self time.
+ * @param {{ url: string, pid: number }} at
+ * @param {Scenario} scenario
+ * @param {ReturnType<typeof options>} opts
+ * @param {string} out
+ */
+async function perfScenario(at, scenario, opts, out) {
+  const file = join(out, `${scenario.name}.perf.data`);
+  const cpuBefore = cpuSeconds(at.pid);
+  const load = runScenario(at.url, scenario, {
+    duration: opts.seconds + 1,
+    connections: opts.connections,
+    warmup: 0,
+  });
+  await recordPerf(at.pid, opts.seconds, file);
+  const workerdCpuUs = (cpuSeconds(at.pid) - cpuBefore) * 1e6;
+  const result = await load;
+  // perf's window: the requests answered in it, at the run's rate
+  const requests = Math.round((result.rps ?? 0) * opts.seconds);
+  console.log(
+    `\n=== ${scenario.name}: ${result.request}, ${opts.connections} connections: ${fixed(result.rps, 0)} rps; ` +
+      `workerd CPU ${fixed(requests > 0 ? workerdCpuUs / requests : null, 0)} µs/request (perf's window)`,
+  );
+  console.log(renderPerf(file, workerdCpuUs, requests));
+  return { scenario: scenario.name, rps: result.rps, perf: file };
 }
 
 releaseOnSignal(log, releaseAll);

@@ -4,6 +4,7 @@
 // (idle)) and the functions with the most self time, each attributed to its module through the
 // `// <path>` comment esbuild writes before each module of a non-minified bundle, and to its
 // original line through the bundle's source map when there is one.
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { basename, relative, resolve } from "node:path";
@@ -391,4 +392,88 @@ export async function workerTarget(inspector) {
   const target = targets.find((candidate) => candidate.id.startsWith("core:user:"));
   if (!target) throw new Error(`no core:user: target among ${targets.map((t) => t.id).join(", ")}`);
   return target.webSocketDebuggerUrl ?? `ws://${inspector.host}/${target.id}`;
+}
+
+/**
+ * `perf record` of the whole workerd process (every isolate, local D1's SQLite, the runtime's C++)
+ * for `seconds`, at 1 kHz with call graphs, into `file`; resolves when perf has written it.
+ * V8's profiler sees one isolate's JavaScript, a quarter to a third of workerd's CPU a read; this
+ * sees the rest (docs/benchmarks.md, 2026-12-07: SQLite compiling each read again). Needs `perf`
+ * (Debian: linux-perf) and the rights to trace the process.
+ * @param {number} pid
+ * @param {number} seconds
+ * @param {string} file
+ */
+export function recordPerf(pid, seconds, file) {
+  return new Promise((resolve, reject) => {
+    const args = [
+      "record",
+      "-q",
+      "-F",
+      "1000",
+      "-g",
+      "-p",
+      String(pid),
+      "-o",
+      file,
+      "--",
+      "sleep",
+      String(seconds),
+    ];
+    const perf = spawn("perf", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    perf.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    perf.on("error", (error) =>
+      reject(new Error(`cannot run perf (${error.message}): install it (Debian: apt install linux-perf)`)),
+    );
+    perf.on("exit", (code) =>
+      code === 0 ? resolve(file) : reject(new Error(`perf record: ${stderr.trim()}`)),
+    );
+  });
+}
+
+/**
+ * The symbols of a perf recording by their own samples (no children), as a share and as µs of
+ * workerd's CPU a request (`cpuUs` over the recording, spread by share).
+ * @param {string} file
+ * @param {number} cpuUs
+ * @param {number} requests
+ * @param {number} [top]
+ */
+export function renderPerf(file, cpuUs, requests, top = 30) {
+  const report = execFileSync(
+    "perf",
+    [
+      "report",
+      "-i",
+      file,
+      "--no-children",
+      "--sort",
+      "dso,sym",
+      "-g",
+      "none",
+      "--stdio",
+      "--percent-limit",
+      "0.3",
+    ],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const rows = [];
+  for (const line of report.split("\n")) {
+    const match = /^\s+([\d.]+)%\s+(\S+)\s+\[.\]\s+(.+)$/.exec(line);
+    if (match) rows.push({ share: Number(match[1]), dso: match[2] ?? "", symbol: match[3] ?? "" });
+  }
+  const perRequest = (/** @type {number} */ share) => (requests > 0 ? (share / 100) * (cpuUs / requests) : 0);
+  return [
+    `${"share".padStart(6)}  ${"µs/request".padStart(10)}  symbol (dso)`,
+    ...rows
+      .slice(0, top)
+      .map(
+        ({ share, dso, symbol }) =>
+          `${fixed(share, 1).padStart(5)}%  ${fixed(perRequest(share), 1).padStart(10)}  ${symbol.slice(0, 120)} (${dso})`,
+      ),
+    `call graphs: perf report -i ${file} --children`,
+  ].join("\n");
 }
