@@ -157,7 +157,7 @@ export async function listProducts(
       ];
     return query(db).all({ orgId, status, afterId, limit: page.limit + 1 });
   }
-  const where: (SQL | undefined)[] = [eq(products.orgId, orgId)];
+  const where: (SQL | undefined)[] = [eq(products.orgId, unplanned(orgId))];
   if (filters.status) where.push(inArray(products.status, filters.status));
   if (filters.type) where.push(eq(products.type, filters.type));
   if (filters.createdAfter) where.push(gt(products.id, filters.createdAfter));
@@ -204,8 +204,8 @@ export async function listProducts(
       .crossJoin(products)
       .where(
         and(
-          eq(productLookups.orgId, orgId),
-          eq(productLookups.kind, driving.kind),
+          eq(productLookups.orgId, unplanned(orgId)),
+          eq(productLookups.kind, unplanned(driving.kind)),
           inArray(productLookups.value, storedForms(driving.value)),
           eq(products.id, productLookups.productId),
           ...where,
