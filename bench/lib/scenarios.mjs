@@ -393,16 +393,19 @@ export function storefrontScenarios(url, publishableKey) {
     const item = next();
     return { item, req: { ...req, path: `/v1/storefront/products/${item.id}` } };
   };
-  // made just before they run, from the storefront's own first page
+  // made just before the first of them runs (whichever: bench:profile may run one alone), from the
+  // storefront's own first page
+  const prepare = async () => {
+    if (sample.length > 0) return;
+    sample = await storefrontSample(url, publishableKey);
+    next = rotation(sample, 0);
+  };
   return [
     {
       name: "storefront-get",
       label: "/v1/storefront/products/{id}",
       headers: auth,
-      prepare: async () => {
-        sample = await storefrontSample(url, publishableKey);
-        next = rotation(sample, 0);
-      },
+      prepare,
       setup: (req) => product(req).req,
       expect: /** @param {ApiStorefrontProduct} body */ (body) =>
         body.object === "product" && sample.some((item) => item.id === body.id),
@@ -411,6 +414,7 @@ export function storefrontScenarios(url, publishableKey) {
       name: "storefront-get-slug",
       label: "/v1/storefront/products/{slug}",
       headers: auth,
+      prepare,
       setup: (req) => {
         const { item, req: request } = product(req);
         return { ...request, path: `/v1/storefront/products/${item.slug}` };
@@ -424,6 +428,7 @@ export function storefrontScenarios(url, publishableKey) {
       headers: auth,
       okStatuses: [304],
       probeStatus: 304,
+      prepare,
       setup: (req) => {
         const { item, req: request } = product(req);
         // every storefront product answers with its ETag
