@@ -312,7 +312,7 @@ async function perfScenario(at, scenario, opts, out) {
     `\n=== ${scenario.name}: ${result.request}, ${opts.connections} connections: ${fixed(result.rps, 0)} rps; ` +
       `workerd CPU ${fixed(requests > 0 ? workerdCpuUs / requests : null, 0)} µs/request (perf's window)`,
   );
-  console.log(renderPerf(file, workerdCpuUs, requests));
+  console.log(await renderPerf(file, workerdCpuUs, requests));
   return { scenario: scenario.name, rps: result.rps, perf: file };
 }
 

@@ -4,10 +4,10 @@
 // (idle)) and the functions with the most self time, each attributed to its module through the
 // `// <path>` comment esbuild writes before each module of a non-minified bundle, and to its
 // original line through the bundle's source map when there is one.
-import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { basename, relative, resolve } from "node:path";
+import { run } from "./proc.mjs";
 import { fixed, int, table } from "./report.mjs";
 
 /**
@@ -404,34 +404,26 @@ export async function workerTarget(inspector) {
  * @param {number} seconds
  * @param {string} file
  */
-export function recordPerf(pid, seconds, file) {
-  return new Promise((resolve, reject) => {
-    const args = [
-      "record",
-      "-q",
-      "-F",
-      "1000",
-      "-g",
-      "-p",
-      String(pid),
-      "-o",
-      file,
-      "--",
-      "sleep",
-      String(seconds),
-    ];
-    const perf = spawn("perf", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    perf.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    perf.on("error", (error) =>
-      reject(new Error(`cannot run perf (${error.message}): install it (Debian: apt install linux-perf)`)),
-    );
-    perf.on("exit", (code) =>
-      code === 0 ? resolve(file) : reject(new Error(`perf record: ${stderr.trim()}`)),
-    );
+export async function recordPerf(pid, seconds, file) {
+  const args = [
+    "record",
+    "-q",
+    "-F",
+    "1000",
+    "-g",
+    "-p",
+    String(pid),
+    "-o",
+    file,
+    "--",
+    "sleep",
+    String(seconds),
+  ];
+  const recorded = await run("perf", args, { timeoutMs: (seconds + 60) * 1000 }).catch((error) => {
+    throw new Error(`cannot run perf (${error.message}): install it (Debian: apt install linux-perf)`);
   });
+  if (recorded.code !== 0) throw new Error(`perf record: ${recorded.stderr.trim()}`);
+  return file;
 }
 
 /**
@@ -442,26 +434,12 @@ export function recordPerf(pid, seconds, file) {
  * @param {number} requests
  * @param {number} [top]
  */
-export function renderPerf(file, cpuUs, requests, top = 30) {
-  const report = execFileSync(
-    "perf",
-    [
-      "report",
-      "-i",
-      file,
-      "--no-children",
-      "--sort",
-      "dso,sym",
-      "-g",
-      "none",
-      "--stdio",
-      "--percent-limit",
-      "0.3",
-    ],
-    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] },
-  );
+export async function renderPerf(file, cpuUs, requests, top = 30) {
+  const args = ["report", "-i", file, "--no-children", "--sort", "dso,sym", "-g", "none", "--stdio"];
+  const report = await run("perf", [...args, "--percent-limit", "0.3"], { timeoutMs: 300_000 });
+  if (report.code !== 0) throw new Error(`perf report: ${report.stderr.trim()}`);
   const rows = [];
-  for (const line of report.split("\n")) {
+  for (const line of report.stdout.split("\n")) {
     const match = /^\s+([\d.]+)%\s+(\S+)\s+\[.\]\s+(.+)$/.exec(line);
     if (match) rows.push({ share: Number(match[1]), dso: match[2] ?? "", symbol: match[3] ?? "" });
   }
