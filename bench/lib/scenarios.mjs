@@ -13,7 +13,7 @@ import { PNG } from "./image-origin.mjs";
 import { header } from "./load.mjs";
 
 /**
- * @import { ApiProduct, ApiProductPage, ApiStorefrontPage, ApiStorefrontProduct } from "../../scripts/local.mjs"
+ * @import { ApiEventPage, ApiProduct, ApiProductPage, ApiStorefrontPage, ApiStorefrontProduct } from "../../scripts/local.mjs"
  * @import { Scenario, ScenarioRequest } from "./load.mjs"
  */
 
@@ -280,6 +280,27 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
         isPage(body) &&
         body.data.length > 0 &&
         body.data.every((product) => product.name.toLowerCase().includes(SEARCH_WORD)),
+    },
+    {
+      name: "events-list",
+      path: `/v1/events?limit=${LIST_LIMIT}`,
+      headers: auth,
+      // the seeder leaves no events: the stock product's adjustments (the scenarios above, or made
+      // here when bench:profile runs this one alone) write a product.updated event each
+      prepare: async () => {
+        const page = await fetch(`${url}/v1/events?limit=${LIST_LIMIT + 1}`, { headers: auth });
+        const { data } = /** @type {ApiEventPage} */ (await page.json());
+        for (let count = data.length; count <= LIST_LIMIT; count++) {
+          const made = await fetch(`${url}/v1/products/${stockId}/inventory_adjustments`, {
+            method: "POST",
+            headers: { ...auth, "Content-Type": "application/json" },
+            body: JSON.stringify({ delta: 1 }),
+          });
+          if (made.status !== 200) throw new Error(`inventory adjustment for events-list: ${made.status}`);
+        }
+      },
+      expect: /** @param {ApiEventPage} body */ (body) =>
+        body.object === "list" && body.data.length === LIST_LIMIT && body.has_more === true,
     },
     { name: "image", path: `/images/${imageId}`, label: "/images/{id}" },
     ...storefrontScenarios(/** @type {string} */ (url), /** @type {string} */ (publishableKey)),

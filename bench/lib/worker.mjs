@@ -216,7 +216,7 @@ async function call(base, path, { token, method = "GET", body } = {}) {
 }
 
 /**
- * An org and a secret key (product.edit) made through the admin API.
+ * An org and a secret key (product.edit, webhook.manage: the events page) made through the admin API.
  * @param {string} base
  * @param {string} adminToken
  */
@@ -233,7 +233,12 @@ export async function createOrgAndKey(base, adminToken) {
     await call(base, "/v1/admin/api_keys", {
       token: adminToken,
       method: "POST",
-      body: { name: "benchmark", org_ids: [org.json.id], type: "secret", scopes: ["product.edit"] },
+      body: {
+        name: "benchmark",
+        org_ids: [org.json.id],
+        type: "secret",
+        scopes: ["product.edit", "webhook.manage"],
+      },
     })
   );
   if (key.status !== 201) throw new Error(`POST /v1/admin/api_keys: ${key.status} ${key.text}`);

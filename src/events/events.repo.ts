@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { type Database, unplanned } from "../db/client";
 import { events, webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { ulidFloor } from "../lib/ids";
 import { deleteDeliveryStatesBefore } from "./webhooks.repo";
@@ -34,7 +34,7 @@ export async function findEvent(db: Database, orgId: string, id: string): Promis
   return row;
 }
 
-/** A page of the org's events, newest first (by id: ULIDs), `limit + 1` rows. */
+/** A page of the org's events, newest first (by id: ULIDs), `limit + 1` rows (the values `unplanned`: compiled once). */
 export function listEvents(
   db: Database,
   orgId: string,
@@ -45,8 +45,8 @@ export function listEvents(
     .from(events)
     .where(
       and(
-        eq(events.orgId, orgId),
-        page.type === undefined ? undefined : eq(events.type, page.type),
+        eq(events.orgId, unplanned(orgId)),
+        page.type === undefined ? undefined : eq(events.type, unplanned(page.type)),
         page.before === undefined ? undefined : lt(events.id, page.before),
       ),
     )
@@ -59,7 +59,7 @@ export async function undispatchedEventIds(db: Database, orgId: string, limit: n
   const rows = await db
     .select({ id: events.id })
     .from(events)
-    .where(and(eq(events.orgId, orgId), isNull(events.dispatchedAt)))
+    .where(and(eq(events.orgId, unplanned(orgId)), isNull(events.dispatchedAt)))
     .orderBy(asc(events.id))
     .limit(limit);
   return rows.map((row) => row.id);

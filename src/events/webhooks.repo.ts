@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { batch, causedBy, type Database } from "../db/client";
+import { batch, causedBy, type Database, unplanned } from "../db/client";
 import { webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 
@@ -62,7 +62,7 @@ export function listEndpoints(db: Database, orgId: string, limit: number, before
     .from(webhookEndpoints)
     .where(
       and(
-        eq(webhookEndpoints.orgId, orgId),
+        eq(webhookEndpoints.orgId, unplanned(orgId)),
         before === undefined ? undefined : lt(webhookEndpoints.id, before),
       ),
     )
@@ -188,7 +188,7 @@ export function listDeliveries(db: Database, endpointId: string, page: { limit: 
     .from(webhookDeliveries)
     .where(
       and(
-        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.endpointId, unplanned(endpointId)),
         page.before === undefined ? undefined : lt(webhookDeliveries.id, page.before),
       ),
     )
