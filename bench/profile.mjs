@@ -129,6 +129,15 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), "products-api-profile-work-"));
   cleanups.push(() => rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
   const out = mkdtempSync(join(tmpdir(), "products-api-profile-"));
+  // perf records the runtime as `npm run bench` runs it: no inspector, since with one workerd's V8
+  // captures a stack trace for every console.log (about 24 µs of a GET's CPU), whether a session
+  // is attached or not.
+  const inspectorPort = opts.perf ? undefined : 0;
+  /**
+   * The inspector's target of the Worker's isolate, or "" with --perf (none).
+   * @param {import("miniflare").Miniflare} mf
+   */
+  const inspectorTarget = async (mf) => (opts.perf ? "" : workerTarget(await mf.getInspectorURL()));
 
   log("building the Worker bundle (wrangler deploy --dry-run --upload-source-maps, not minified)");
   const bundleDir = join(work, "bundle");
@@ -147,12 +156,11 @@ async function main() {
   const persistDir = join(work, "persist");
   mkdirSync(persistDir, { recursive: true });
   const { started: worker, pid: workerdPid } = await withWorkerdPid(() =>
-    startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin, inspectorPort: 0 }),
+    startWorker({ bundleFile, bundleDir, persistDir, config, adminToken, imageOrigin, inspectorPort }),
   );
   cleanups.push(() => worker.mf.dispose());
   const { url } = worker;
-  const inspector = await worker.mf.getInspectorURL();
-  log(`Worker on ${url}, inspector on ${inspector.href}`);
+  log(`Worker on ${url}${opts.perf ? "" : `, inspector on ${(await worker.mf.getInspectorURL()).href}`}`);
 
   const db = await worker.mf.getD1Database("DB");
   await applyMigrations(db);
@@ -174,8 +182,7 @@ async function main() {
     imageUrls: imageOrigin.urls,
     createRich: () => createRichProducts(url, key),
   });
-  const workerTargetUrl = await workerTarget(inspector);
-  const target = { url, pid: workerdPid, targetUrl: workerTargetUrl, bundle };
+  const target = { url, pid: workerdPid, targetUrl: await inspectorTarget(worker.mf), bundle };
   /** The floor Worker, started when a floor scenario is asked for. */
   const onFloor = floorScenarios(seeded.ids, key);
   /** @type {typeof target | undefined} */
@@ -185,9 +192,8 @@ async function main() {
     const data = await floorData({ url, db }, { orgId, keyId, key }, seeded.ids);
     const floorDir = join(work, "floor");
     mkdirSync(floorDir, { recursive: true });
-    const started = await startFloor(config, floorDir, data, 0);
+    const started = await startFloor(config, floorDir, data, inspectorPort);
     cleanups.push(() => started.mf.dispose());
-    const floorInspector = await started.mf.getInspectorURL();
     // The floor's script is minified and has no module headers: a bundle name no frame has, so that
     // its frames are grouped by script.
     const floorBundle = {
@@ -199,7 +205,7 @@ async function main() {
     floor = {
       url: started.url,
       pid: started.pid,
-      targetUrl: await workerTarget(floorInspector),
+      targetUrl: await inspectorTarget(started.mf),
       bundle: floorBundle,
     };
     log(`the floor Worker on ${floor.url} (${data.answers.length.toLocaleString("en-US")} rows)`);

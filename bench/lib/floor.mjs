@@ -311,7 +311,7 @@ export function floorScenarios(floorIds, key) {
  * `rounds` rounds of the floor then each of the Worker's `reads`, one after another; per scenario
  * the median rps and CPU per request, and both as a ratio of the floor's; and the ratio of each
  * round's rps to the floor's in that round, its median and range (`paired_ratio`, `paired_range`);
- * then our reads that have a plain-code twin, side by side with it (`side_by_side`).
+ * then each of our reads side by side with the floor and with its plain-code twin (`side_by_side`).
  * @param {{ url: string, pid: number }} floor
  * @param {{ url: string, pid: number }} worker
  * @param {Scenario[]} reads
@@ -366,57 +366,65 @@ export async function floorRounds(floor, worker, reads, opts, rounds, floorIds, 
   };
 }
 
-/** Our reads with a twin in plain code in the floor Worker (bench/lib/floor-worker.mjs). */
-const TWINS = { "get-by-id": "floor-contract", list: "floor-contract-list" };
+/**
+ * What each of our reads is loaded beside: the floor (the goal's measure), and its twin in plain
+ * code in the floor Worker (bench/lib/floor-worker.mjs) where it has one.
+ */
+const BESIDE = {
+  "get-by-id": ["floor", "floor-contract"],
+  "storefront-get": ["floor"],
+  list: ["floor", "floor-contract-list"],
+};
 
 /**
- * Each of our reads that has a plain-code twin, loaded at the same time as the twin (half the
- * connections each), `rounds` times: two runs side by side share the machine's moment (another
- * VM's load, the CPU's clock), which two runs 3 s apart do not, so the CPU each workerd spends a
- * request compares within a few per cent where the interleaved rounds swing by ±25 %.
- * `cpu_ratio`: the twin's CPU per request over ours, median of the rounds (0.95: ours costs 1/0.95
- * of the plain code); `rps_ratio`: ours rps over the twin's in the same rounds.
+ * Each of our reads loaded at the same time as each of its BESIDE (half the connections each),
+ * `rounds` times: two runs side by side share the machine's moment (another VM's load, the CPU's
+ * clock), which two runs 3 s apart do not, so the CPU each workerd spends a request compares
+ * within a few per cent where the interleaved rounds swing by ±25 %. workerd runs a Worker on one
+ * thread, so its rps under load is the inverse of that CPU.
+ * `cpu_ratio`: the other's CPU per request over ours, median of the rounds (0.95: ours costs 1/0.95
+ * of it; beside the floor, the goal's ratio); `rps_ratio`: ours rps over the other's in the same rounds.
  * @param {{ url: string, pid: number }} floor
  * @param {{ url: string, pid: number }} worker
  * @param {Scenario[]} reads
  * @param {{ duration: number, connections: number, warmup: number }} opts
  * @param {number} rounds
- * @param {{ scenario: Scenario }[]} order the interleaved rounds' scenarios (the twins among them)
+ * @param {{ scenario: Scenario }[]} order the interleaved rounds' scenarios (the floor's among them)
  */
 async function sideBySideRounds(floor, worker, reads, opts, rounds, order) {
   const half = { ...opts, connections: Math.max(1, Math.round(opts.connections / 2)) };
   const pairs = [];
   for (const ours of reads) {
-    const twin = order.find(
-      ({ scenario }) => scenario.name === TWINS[/** @type {keyof TWINS} */ (ours.name)],
-    );
-    if (!twin) continue;
-    /** @type {{ cpu: number, twinCpu: number, rps: number, twinRps: number }[]} */
-    const runs = [];
-    for (let round = 0; round < rounds; round++) {
-      const [mine, theirs] = await Promise.all([
-        measured(worker.url, ours, worker.pid, half),
-        measured(floor.url, twin.scenario, floor.pid, half),
-      ]);
-      if (mine.result.ok === 0 || theirs.result.ok === 0)
-        throw new Error(`${ours.name}: no successful response side by side`);
-      runs.push({
-        cpu: mine.cpuMsPerRequest ?? Number.NaN,
-        twinCpu: theirs.cpuMsPerRequest ?? Number.NaN,
-        rps: mine.result.rps ?? 0,
-        twinRps: theirs.result.rps ?? 0,
+    for (const name of BESIDE[/** @type {keyof BESIDE} */ (ours.name)] ?? []) {
+      const other = order.find(({ scenario }) => scenario.name === name)?.scenario;
+      if (!other) continue;
+      /** @type {{ cpu: number, otherCpu: number, rps: number, otherRps: number }[]} */
+      const runs = [];
+      for (let round = 0; round < rounds; round++) {
+        const [mine, theirs] = await Promise.all([
+          measured(worker.url, ours, worker.pid, half),
+          measured(floor.url, other, floor.pid, half),
+        ]);
+        if (mine.result.ok === 0 || theirs.result.ok === 0)
+          throw new Error(`${ours.name} beside ${name}: no successful response`);
+        runs.push({
+          cpu: mine.cpuMsPerRequest ?? Number.NaN,
+          otherCpu: theirs.cpuMsPerRequest ?? Number.NaN,
+          rps: mine.result.rps ?? 0,
+          otherRps: theirs.result.rps ?? 0,
+        });
+      }
+      const cpuRatios = runs.map((run) => run.otherCpu / run.cpu);
+      pairs.push({
+        scenario: ours.name,
+        beside: name,
+        cpu_ms: Number(median(runs.map((run) => run.cpu)).toFixed(3)),
+        beside_cpu_ms: Number(median(runs.map((run) => run.otherCpu)).toFixed(3)),
+        cpu_ratio: Number(median(cpuRatios).toFixed(3)),
+        cpu_range: [Number(Math.min(...cpuRatios).toFixed(3)), Number(Math.max(...cpuRatios).toFixed(3))],
+        rps_ratio: Number(median(runs.map((run) => run.rps / run.otherRps)).toFixed(3)),
       });
     }
-    const cpuRatios = runs.map((run) => run.twinCpu / run.cpu);
-    pairs.push({
-      scenario: ours.name,
-      twin: twin.scenario.name,
-      cpu_ms: Number(median(runs.map((run) => run.cpu)).toFixed(3)),
-      twin_cpu_ms: Number(median(runs.map((run) => run.twinCpu)).toFixed(3)),
-      cpu_ratio: Number(median(cpuRatios).toFixed(3)),
-      cpu_range: [Number(Math.min(...cpuRatios).toFixed(3)), Number(Math.max(...cpuRatios).toFixed(3))],
-      rps_ratio: Number(median(runs.map((run) => run.rps / run.twinRps)).toFixed(3)),
-    });
   }
   return pairs;
 }
