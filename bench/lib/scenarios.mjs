@@ -289,6 +289,7 @@ export function scenarios(stack, { ids, key, publishableKey, url, imageId, stock
       // here when bench:profile runs this one alone) write a product.updated event each
       prepare: async () => {
         const page = await fetch(`${url}/v1/events?limit=${LIST_LIMIT + 1}`, { headers: auth });
+        if (page.status !== 200) throw new Error(`GET /v1/events for events-list: ${page.status}`);
         const { data } = /** @type {ApiEventPage} */ (await page.json());
         for (let count = data.length; count <= LIST_LIMIT; count++) {
           const made = await fetch(`${url}/v1/products/${stockId}/inventory_adjustments`, {
