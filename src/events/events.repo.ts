@@ -34,7 +34,7 @@ export async function findEvent(db: Database, orgId: string, id: string): Promis
   return row;
 }
 
-/** A page of the org's events, newest first (by id: ULIDs), `limit + 1` rows (the values `unplanned`: compiled once). */
+/** A page of the org's events, newest first (by id: ULIDs), `limit + 1` rows. */
 export function listEvents(
   db: Database,
   orgId: string,
