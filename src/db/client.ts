@@ -158,6 +158,33 @@ export function preparedOnce<Q>(build: (db: Database) => Q): (db: Database) => Q
   };
 }
 
+/** At most this many shapes of one query are kept prepared an isolate; past it they are built anew. */
+const MAX_SHAPES = 256;
+
+/**
+ * preparedOnce for a query whose SQL depends on the request (which filters it has): built once
+ * per shape, named by `key`, which must tell apart every shape `build` writes differently.
+ */
+export function preparedPerShape<S, Q>(
+  build: (db: Database, shape: S) => Q,
+): (db: Database, key: string, shape: S) => Q {
+  const built = new WeakMap<Database, Map<string, Q>>();
+  return (db, key, shape) => {
+    let shapes = built.get(db);
+    if (shapes === undefined) {
+      shapes = new Map();
+      built.set(db, shapes);
+    }
+    let query = shapes.get(key);
+    if (query === undefined) {
+      query = build(db, shape);
+      if (shapes.size >= MAX_SHAPES) shapes.clear();
+      shapes.set(key, query);
+    }
+    return query;
+  };
+}
+
 /** A batch of any number of statements (drizzle types only literal tuples): one transaction, in order. */
 export function batch(db: Database, statements: BatchItem<"sqlite">[]): Promise<unknown[]> {
   return db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]) as Promise<unknown[]>;

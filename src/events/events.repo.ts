@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { type Database, unplanned } from "../db/client";
+import { type Database, preparedPerShape, unplanned } from "../db/client";
 import { events, webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { ulidFloor } from "../lib/ids";
 import { deleteDeliveryStatesBefore } from "./webhooks.repo";
@@ -34,24 +34,36 @@ export async function findEvent(db: Database, orgId: string, id: string): Promis
   return row;
 }
 
+/** A page of the org's events, newest first (by id: ULIDs): one query an isolate per filter shape. */
+const eventsPage = preparedPerShape((db, shape: { type: boolean; before: boolean }) =>
+  db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.orgId, unplanned(sql.placeholder("orgId"))),
+        shape.type ? eq(events.type, unplanned(sql.placeholder("type"))) : undefined,
+        shape.before ? lt(events.id, sql.placeholder("before")) : undefined,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
 /** A page of the org's events, newest first (by id: ULIDs), `limit + 1` rows. */
 export function listEvents(
   db: Database,
   orgId: string,
   page: { limit: number; type?: EventType; before?: string },
 ) {
-  return db
-    .select()
-    .from(events)
-    .where(
-      and(
-        eq(events.orgId, unplanned(orgId)),
-        page.type === undefined ? undefined : eq(events.type, unplanned(page.type)),
-        page.before === undefined ? undefined : lt(events.id, page.before),
-      ),
-    )
-    .orderBy(desc(events.id))
-    .limit(page.limit + 1);
+  const shape = { type: page.type !== undefined, before: page.before !== undefined };
+  return eventsPage(db, `${shape.type}:${shape.before}`, shape).all({
+    orgId,
+    type: page.type,
+    before: page.before,
+    limit: page.limit + 1,
+  });
 }
 
 /** The ids of the org's events no consumer has dispatched yet, oldest first. */

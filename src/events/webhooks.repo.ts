@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { batch, causedBy, type Database, unplanned } from "../db/client";
+import { batch, causedBy, type Database, preparedPerShape, unplanned } from "../db/client";
 import { webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 
@@ -55,19 +55,24 @@ export async function findEndpoint(
   return row;
 }
 
-/** The org's endpoints, newest first (by id: ULIDs), at most `limit`, those older than `before`. */
-export function listEndpoints(db: Database, orgId: string, limit: number, before?: string) {
-  return db
+const endpointsPage = preparedPerShape((db, before: boolean) =>
+  db
     .select()
     .from(webhookEndpoints)
     .where(
       and(
-        eq(webhookEndpoints.orgId, unplanned(orgId)),
-        before === undefined ? undefined : lt(webhookEndpoints.id, before),
+        eq(webhookEndpoints.orgId, unplanned(sql.placeholder("orgId"))),
+        before ? lt(webhookEndpoints.id, sql.placeholder("before")) : undefined,
       ),
     )
     .orderBy(desc(webhookEndpoints.id))
-    .limit(limit);
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
+/** The org's endpoints, newest first (by id: ULIDs), at most `limit`, those older than `before`. */
+export function listEndpoints(db: Database, orgId: string, limit: number, before?: string) {
+  return endpointsPage(db, String(before !== undefined), before !== undefined).all({ orgId, before, limit });
 }
 
 /** Deletes the endpoint and its delivery log; false when the org has no such endpoint. */
@@ -181,17 +186,27 @@ export const deleteDeliveryStatesBefore = (db: Database, before: string, limit: 
       ),
     );
 
-/** A page of an endpoint's delivery attempts, newest first, `limit + 1` rows. */
-export function listDeliveries(db: Database, endpointId: string, page: { limit: number; before?: string }) {
-  return db
+const deliveriesPage = preparedPerShape((db, before: boolean) =>
+  db
     .select()
     .from(webhookDeliveries)
     .where(
       and(
-        eq(webhookDeliveries.endpointId, unplanned(endpointId)),
-        page.before === undefined ? undefined : lt(webhookDeliveries.id, page.before),
+        eq(webhookDeliveries.endpointId, unplanned(sql.placeholder("endpointId"))),
+        before ? lt(webhookDeliveries.id, sql.placeholder("before")) : undefined,
       ),
     )
     .orderBy(desc(webhookDeliveries.id))
-    .limit(page.limit + 1);
+    .limit(sql.placeholder("limit"))
+    .prepare(),
+);
+
+/** A page of an endpoint's delivery attempts, newest first, `limit + 1` rows. */
+export function listDeliveries(db: Database, endpointId: string, page: { limit: number; before?: string }) {
+  const before = page.before !== undefined;
+  return deliveriesPage(db, String(before), before).all({
+    endpointId,
+    before: page.before,
+    limit: page.limit + 1,
+  });
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { type Database, preparedOnce, unplanned } from "../db/client";
+import { type Database, preparedPerShape, unplanned } from "../db/client";
 import { productLookups, products } from "../db/schema";
 import { parseDateOrDateTime } from "../lib/dates";
 import { invalidData } from "../lib/errors";
@@ -98,43 +98,147 @@ function matchExpression(orgId: string, words: string[]): string {
 export type Position = { id: string } | { seq: number };
 
 /**
- * A page filtered by at most one status (a catalogue's pages, the storefront's), in either order,
- * from the start or after a product.
+ * What a page's SQL depends on: its order and which filters it has, with how many values each
+ * binds. Every request of one shape runs one query, built once an isolate (preparedPerShape) with
+ * its values as placeholders: building a select is most of drizzle's time in a read.
  */
-const simplePage = (ascending: boolean, after: boolean, byStatus: boolean) =>
-  preparedOnce((db) => {
-    const afterId = sql.placeholder("afterId");
+type Shape = {
+  ascending: boolean;
+  statuses: number;
+  type: boolean;
+  createdAfter: boolean;
+  createdBefore: boolean;
+  updatedAfter: boolean;
+  /** Each exact-match filter's number of stored forms; the first drives a page without search. */
+  lookups: number[];
+  search: boolean;
+  after: boolean;
+};
+
+/** A list query's shape and its placeholders' values (names as pageQuery writes them). */
+function pageOf(
+  orgId: string,
+  filters: ProductFilters,
+  page: { limit: number; ascending: boolean; after?: Position },
+): { shape: Shape; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = { orgId, limit: page.limit + 1 };
+  const statuses = filters.status ?? [];
+  for (const [index, status] of statuses.entries()) values[`status${index}`] = status;
+  if (filters.type) values.type = filters.type;
+  if (filters.createdAfter) values.createdAfter = filters.createdAfter;
+  if (filters.createdBefore) values.createdBefore = filters.createdBefore;
+  if (filters.updatedAfter) values.updatedAfter = filters.updatedAfter;
+  const lookups = filters.lookups.map((lookup, index) => {
+    values[`kind${index}`] = lookup.kind;
+    const forms = storedForms(lookup.value);
+    for (const [form, value] of forms.entries()) values[`form${index}_${form}`] = value;
+    return forms.length;
+  });
+  const search = filters.search !== undefined;
+  if (filters.search !== undefined) values.match = matchExpression(orgId, filters.search);
+  // a search page's position is a seq, any other page's an id (decodeCursor keeps them apart)
+  const position = page.after ?? {};
+  const after = search
+    ? "seq" in position
+      ? position.seq
+      : undefined
+    : "id" in position
+      ? position.id
+      : undefined;
+  if (after !== undefined) values.after = after;
+  return {
+    shape: {
+      ascending: page.ascending,
+      statuses: statuses.length,
+      type: Boolean(filters.type),
+      createdAfter: Boolean(filters.createdAfter),
+      createdBefore: Boolean(filters.createdBefore),
+      updatedAfter: Boolean(filters.updatedAfter),
+      lookups,
+      search,
+      after: after !== undefined,
+    },
+    values,
+  };
+}
+
+/** The prepared query of a shape. Each filter is served by an index (test/db/query-plans.test.ts). */
+const pageQuery = preparedPerShape((db, shape: Shape) => {
+  const value = sql.placeholder;
+  const forms = (index: number) =>
+    Array.from({ length: shape.lookups[index] ?? 0 }, (_, form) => value(`form${index}_${form}`));
+  const exists = (index: number) =>
+    sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${value("orgId")} and ${productLookups.kind} = ${value(`kind${index}`)} and ${productLookups.value} in ${forms(index)} and ${productLookups.productId} = ${products.id})`;
+  const order = shape.ascending ? asc : desc;
+  const after = value("after");
+
+  const where: (SQL | undefined)[] = [eq(products.orgId, unplanned(value("orgId")))];
+  const [driving, ...others] = shape.lookups;
+  const bounded = shape.type || shape.createdAfter || shape.createdBefore || shape.updatedAfter;
+  if (driving === undefined && !shape.search && !bounded && shape.statuses === 1) {
+    // the catalogue's and the storefront's pages by one status: the status unplanned too
+    where.push(eq(products.status, unplanned(value("status0"))));
+  } else if (shape.statuses > 0) {
+    where.push(
+      inArray(
+        products.status,
+        Array.from({ length: shape.statuses }, (_, index) => value(`status${index}`)),
+      ),
+    );
+  }
+  if (shape.type) where.push(eq(products.type, value("type")));
+  if (shape.createdAfter) where.push(gt(products.id, value("createdAfter")));
+  if (shape.createdBefore) where.push(lt(products.id, value("createdBefore")));
+  if (shape.updatedAfter) where.push(gt(products.updatedAt, value("updatedAfter")));
+  for (const index of others.keys()) where.push(exists(index + 1));
+
+  if (shape.search) {
+    if (driving !== undefined) where.push(exists(0));
+    if (shape.after)
+      where.push(shape.ascending ? sql`products_fts.rowid > ${after}` : sql`products_fts.rowid < ${after}`);
     return db
-      .select()
-      .from(products)
+      .select({ products })
+      .from(sql`products_fts`)
+      .innerJoin(products, sql`${products.seq} = products_fts.rowid`)
+      .where(and(sql`products_fts match ${value("match")}`, ...where))
+      .orderBy(shape.ascending ? sql`products_fts.rowid asc` : sql`products_fts.rowid desc`)
+      .limit(value("limit"))
+      .prepare();
+  }
+
+  if (driving !== undefined) {
+    if (shape.after) {
+      where.push(shape.ascending ? gt(productLookups.productId, after) : lt(productLookups.productId, after));
+    }
+    // CROSS JOIN fixes the loop order in SQLite: walk the lookup's (org, kind, value, product_id)
+    // key in id order and stop after a page, instead of scanning products and sorting.
+    return db
+      .select({ products })
+      .from(productLookups)
+      .crossJoin(products)
       .where(
         and(
-          eq(products.orgId, unplanned(sql.placeholder("orgId"))),
-          byStatus ? eq(products.status, unplanned(sql.placeholder("status"))) : undefined,
-          after ? (ascending ? gt(products.id, afterId) : lt(products.id, afterId)) : undefined,
+          eq(productLookups.orgId, unplanned(value("orgId"))),
+          eq(productLookups.kind, unplanned(value("kind0"))),
+          inArray(productLookups.value, forms(0)),
+          eq(products.id, productLookups.productId),
+          ...where,
         ),
       )
-      .orderBy(ascending ? asc(products.id) : desc(products.id))
-      .limit(sql.placeholder("limit"))
+      .orderBy(order(productLookups.productId))
+      .limit(value("limit"))
       .prepare();
-  });
+  }
 
-/** The most asked lists, built once an isolate rather than per request: by order, cursor, status. */
-const pagesInOrder = (ascending: boolean) =>
-  [
-    [simplePage(ascending, false, false), simplePage(ascending, false, true)],
-    [simplePage(ascending, true, false), simplePage(ascending, true, true)],
-  ] as const;
-const SIMPLE_PAGES = { ascending: pagesInOrder(true), descending: pagesInOrder(false) };
-
-const simple = (filters: ProductFilters) =>
-  filters.lookups.length === 0 &&
-  filters.search === undefined &&
-  (filters.status === undefined || filters.status.length === 1) &&
-  !filters.type &&
-  !filters.createdAfter &&
-  !filters.createdBefore &&
-  !filters.updatedAfter;
+  if (shape.after) where.push(shape.ascending ? gt(products.id, after) : lt(products.id, after));
+  return db
+    .select({ products })
+    .from(products)
+    .where(and(...where))
+    .orderBy(order(products.id))
+    .limit(value("limit"))
+    .prepare();
+});
 
 /**
  * One page of products, newest first (or oldest with `ascending`). Each filter is served by an
@@ -148,79 +252,7 @@ export async function listProducts(
   filters: ProductFilters,
   page: { limit: number; ascending: boolean; after?: Position },
 ): Promise<ProductRow[]> {
-  if (simple(filters)) {
-    const afterId = page.after && "id" in page.after ? page.after.id : undefined;
-    const status = filters.status?.[0];
-    const query =
-      SIMPLE_PAGES[page.ascending ? "ascending" : "descending"][afterId === undefined ? 0 : 1][
-        status === undefined ? 0 : 1
-      ];
-    return query(db).all({ orgId, status, afterId, limit: page.limit + 1 });
-  }
-  const where: (SQL | undefined)[] = [eq(products.orgId, unplanned(orgId))];
-  if (filters.status) where.push(inArray(products.status, filters.status));
-  if (filters.type) where.push(eq(products.type, filters.type));
-  if (filters.createdAfter) where.push(gt(products.id, filters.createdAfter));
-  if (filters.createdBefore) where.push(lt(products.id, filters.createdBefore));
-  if (filters.updatedAfter) where.push(gt(products.updatedAt, filters.updatedAfter));
-  const [driving, ...others] = filters.lookups;
-  for (const lookup of others) {
-    where.push(
-      sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${lookup.kind} and ${productLookups.value} in ${storedForms(lookup.value)} and ${productLookups.productId} = ${products.id})`,
-    );
-  }
-
-  if (filters.search !== undefined) {
-    const after = page.after && "seq" in page.after ? page.after.seq : undefined;
-    if (driving) {
-      where.push(
-        sql`exists (select 1 from ${productLookups} where ${productLookups.orgId} = ${orgId} and ${productLookups.kind} = ${driving.kind} and ${productLookups.value} in ${storedForms(driving.value)} and ${productLookups.productId} = ${products.id})`,
-      );
-    }
-    if (after !== undefined)
-      where.push(page.ascending ? sql`products_fts.rowid > ${after}` : sql`products_fts.rowid < ${after}`);
-    return db
-      .select({ products })
-      .from(sql`products_fts`)
-      .innerJoin(products, sql`${products.seq} = products_fts.rowid`)
-      .where(and(sql`products_fts match ${matchExpression(orgId, filters.search)}`, ...where))
-      .orderBy(page.ascending ? sql`products_fts.rowid asc` : sql`products_fts.rowid desc`)
-      .limit(page.limit + 1)
-      .then((rows) => rows.map((row) => row.products));
-  }
-
-  const afterId = page.after && "id" in page.after ? page.after.id : undefined;
-  if (driving) {
-    if (afterId !== undefined) {
-      where.push(
-        page.ascending ? gt(productLookups.productId, afterId) : lt(productLookups.productId, afterId),
-      );
-    }
-    // CROSS JOIN fixes the loop order in SQLite: walk the lookup's (org, kind, value, product_id)
-    // key in id order and stop after a page, instead of scanning products and sorting.
-    return db
-      .select({ products })
-      .from(productLookups)
-      .crossJoin(products)
-      .where(
-        and(
-          eq(productLookups.orgId, unplanned(orgId)),
-          eq(productLookups.kind, unplanned(driving.kind)),
-          inArray(productLookups.value, storedForms(driving.value)),
-          eq(products.id, productLookups.productId),
-          ...where,
-        ),
-      )
-      .orderBy(page.ascending ? asc(productLookups.productId) : desc(productLookups.productId))
-      .limit(page.limit + 1)
-      .then((rows) => rows.map((row) => row.products));
-  }
-
-  if (afterId !== undefined) where.push(page.ascending ? gt(products.id, afterId) : lt(products.id, afterId));
-  return db
-    .select()
-    .from(products)
-    .where(and(...where))
-    .orderBy(page.ascending ? asc(products.id) : desc(products.id))
-    .limit(page.limit + 1);
+  const { shape, values } = pageOf(orgId, filters, page);
+  const rows = await pageQuery(db, JSON.stringify(shape), shape).all(values);
+  return rows.map((row) => row.products);
 }
