@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { type Database, preparedPerShape, unplanned } from "../db/client";
+import { type Database, preparedOnce, preparedPerShape, unplanned } from "../db/client";
 import { events, webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { ulidFloor } from "../lib/ids";
 import { deleteDeliveryStatesBefore } from "./webhooks.repo";
@@ -25,12 +25,17 @@ export const retakeCreatedEvent = (db: Database, productId: string) =>
     .set({ product: sql`(SELECT snapshot FROM product_event_snapshots WHERE id = ${productId})` })
     .where(and(eq(events.productId, productId), eq(events.productVersion, 1)));
 
-export async function findEvent(db: Database, orgId: string, id: string): Promise<EventRow | undefined> {
-  const [row] = await db
+const eventById = preparedOnce((db) =>
+  db
     .select()
     .from(events)
-    .where(and(eq(events.id, id), eq(events.orgId, orgId)))
-    .limit(1);
+    .where(and(eq(events.id, sql.placeholder("id")), eq(events.orgId, sql.placeholder("orgId"))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findEvent(db: Database, orgId: string, id: string): Promise<EventRow | undefined> {
+  const [row] = await eventById(db).all({ id, orgId });
   return row;
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { batch, causedBy, type Database, preparedPerShape, unplanned } from "../db/client";
+import { batch, causedBy, type Database, preparedOnce, preparedPerShape, unplanned } from "../db/client";
 import { webhookDeliveries, webhookDeliveryStates, webhookEndpoints } from "../db/schema";
 import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 
@@ -42,16 +42,26 @@ export async function insertEndpoint(
   }
 }
 
+const endpointById = preparedOnce((db) =>
+  db
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.id, sql.placeholder("id")),
+        eq(webhookEndpoints.orgId, sql.placeholder("orgId")),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
+
 export async function findEndpoint(
   db: Database,
   orgId: string,
   id: string,
 ): Promise<EndpointRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
-    .limit(1);
+  const [row] = await endpointById(db).all({ id, orgId });
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { batch, type Database } from "../db/client";
+import { batch, type Database, preparedOnce } from "../db/client";
 import { images, products } from "../db/schema";
 import { markApplied } from "../idempotency/idempotency.repo";
 import type { ProductRow } from "../products/products.stored";
@@ -11,9 +11,18 @@ export type ImageRow = typeof images.$inferSelect;
 export const imageKey = (orgId: string, productId: string, imageId: string) =>
   `orgs/${orgId}/products/${productId}/${imageId}`;
 
+const imageById = preparedOnce((db) =>
+  db
+    .select()
+    .from(images)
+    .where(eq(images.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare(),
+);
+
 /** GET /images/{id} is public: the id alone finds the image. */
 export async function findImageById(db: Database, id: string): Promise<ImageRow | undefined> {
-  const [row] = await db.select().from(images).where(eq(images.id, id)).limit(1);
+  const [row] = await imageById(db).all({ id });
   return row;
 }
 

@@ -113,17 +113,22 @@ export async function findProduct(db: Database, orgId: string, id: string): Prom
   return row;
 }
 
+const productByNumber = preparedOnce((db) =>
+  db
+    .select()
+    .from(products)
+    .where(and(eq(products.orgId, sql.placeholder("orgId")), eq(products.number, sql.placeholder("number"))))
+    .limit(1)
+    .prepare(),
+);
+
 /** The org's product with this number (products_org_number_unique): the Wethod dialect's id. */
 export async function findProductByNumber(
   db: Database,
   orgId: string,
   number: number,
 ): Promise<ProductRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(products)
-    .where(and(eq(products.orgId, orgId), eq(products.number, number)))
-    .limit(1);
+  const [row] = await productByNumber(db).all({ orgId, number });
   return row;
 }
 

@@ -1,12 +1,12 @@
-import { and, eq, sql } from "drizzle-orm";
-import { batch, type Database } from "../db/client";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { batch, type Database, preparedOnce } from "../db/client";
 import { products } from "../db/schema";
 import { isAppliedAlready, markApplied } from "../idempotency/idempotency.repo";
 
 export type ScanCount = { total_scans: number; last_scanned_at: string };
 
 /** What one scan changes: the count, in the UPDATE itself, so concurrent scans all count. */
-const oneScan = (at: string) => ({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at });
+const oneScan = (at: string | SQL) => ({ totalScans: sql`${products.totalScans} + 1`, lastScannedAt: at });
 
 /**
  * Counts a scan of the org's product in one UPDATE (no read-then-write: concurrent scans all count).
@@ -36,24 +36,36 @@ export async function recordScan(
 }
 
 const destinationUrl = sql<string>`json_extract(${products.data}, '$.destination.url')`;
-const scannable = (productId: string) =>
-  and(eq(products.id, productId), eq(products.status, "active"), sql`${destinationUrl} IS NOT NULL`);
+const scannable = and(
+  eq(products.id, sql.placeholder("id")),
+  eq(products.status, "active"),
+  sql`${destinationUrl} IS NOT NULL`,
+);
+
+const scanOnce = preparedOnce((db) =>
+  db
+    .update(products)
+    .set(oneScan(sql`${sql.placeholder("at")}`))
+    .where(scannable)
+    .returning({ url: destinationUrl })
+    .prepare(),
+);
 
 /**
  * A public scan (`GET /s/{id}`): counts it, only for an active product with a destination url, and
  * answers that url, in one UPDATE … RETURNING, so the count is committed before the redirect.
  */
 export async function scanToDestination(db: Database, productId: string, at: string) {
-  const [row] = await db
-    .update(products)
-    .set(oneScan(at))
-    .where(scannable(productId))
-    .returning({ url: destinationUrl });
+  const [row] = await scanOnce(db).all({ id: productId, at });
   return row?.url;
 }
 
+const destinationById = preparedOnce((db) =>
+  db.select({ url: destinationUrl }).from(products).where(scannable).limit(1).prepare(),
+);
+
 /** Where a scan would lead, without counting one (HEAD). */
 export async function destinationOf(db: Database, productId: string) {
-  const [row] = await db.select({ url: destinationUrl }).from(products).where(scannable(productId)).limit(1);
+  const [row] = await destinationById(db).all({ id: productId });
   return row?.url;
 }
