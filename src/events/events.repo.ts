@@ -39,7 +39,7 @@ export async function findEvent(db: Database, orgId: string, id: string): Promis
   return row;
 }
 
-/** A page of the org's events, newest first (by id: ULIDs): one query an isolate per filter shape. */
+/** listEvents' query, built once an isolate per filter shape. */
 const eventsPage = preparedPerShape((db, shape: { type: boolean; before: boolean }) =>
   db
     .select()

@@ -137,14 +137,9 @@ function pageOf(
   const search = filters.search !== undefined;
   if (filters.search !== undefined) values.match = matchExpression(orgId, filters.search);
   // a search page's position is a seq, any other page's an id (decodeCursor keeps them apart)
-  const position = page.after ?? {};
-  const after = search
-    ? "seq" in position
-      ? position.seq
-      : undefined
-    : "id" in position
-      ? position.id
-      : undefined;
+  let after: string | number | undefined;
+  if (page.after && search && "seq" in page.after) after = page.after.seq;
+  if (page.after && !search && "id" in page.after) after = page.after.id;
   if (after !== undefined) values.after = after;
   return {
     shape: {
