@@ -141,40 +141,24 @@ export function onPrimary<T>(env: { DB: D1Database }, work: (db: Database) => Pr
   );
 }
 
-/**
- * A hot query built once per drizzle instance (there is one an isolate), then run with each
- * request's values through its `sql.placeholder`s: building a select is most of drizzle's time in
- * a read (docs/benchmarks.md).
- */
-export function preparedOnce<Q>(build: (db: Database) => Q): (db: Database) => Q {
-  const built = new WeakMap<Database, Q>();
-  return (db) => {
-    let query = built.get(db);
-    if (query === undefined) {
-      query = build(db);
-      built.set(db, query);
-    }
-    return query;
-  };
-}
-
 /** At most this many shapes of one query are kept prepared an isolate; past it they are built anew. */
 const MAX_SHAPES = 256;
 
 /**
- * preparedOnce for a query whose SQL depends on the request (which filters it has): built once
- * per shape, named by `key`, which must tell apart every shape `build` writes differently.
+ * A hot query built once per drizzle instance (there is one an isolate) and per shape, then run
+ * with each request's values through its `sql.placeholder`s: building a select is most of
+ * drizzle's time in a read (docs/benchmarks.md). `shape` is what the query's SQL depends on (which
+ * filters a request has, never their values), as plain JSON: its JSON text names the query.
  */
-export function preparedPerShape<S, Q>(
-  build: (db: Database, shape: S) => Q,
-): (db: Database, key: string, shape: S) => Q {
+export function preparedPerShape<S, Q>(build: (db: Database, shape: S) => Q): (db: Database, shape: S) => Q {
   const built = new WeakMap<Database, Map<string, Q>>();
-  return (db, key, shape) => {
+  return (db, shape) => {
     let shapes = built.get(db);
     if (shapes === undefined) {
       shapes = new Map();
       built.set(db, shapes);
     }
+    const key = JSON.stringify(shape);
     let query = shapes.get(key);
     if (query === undefined) {
       query = build(db, shape);
@@ -183,6 +167,12 @@ export function preparedPerShape<S, Q>(
     }
     return query;
   };
+}
+
+/** preparedPerShape for a query of one shape. */
+export function preparedOnce<Q>(build: (db: Database) => Q): (db: Database) => Q {
+  const query = preparedPerShape((db, _shape: null) => build(db));
+  return (db) => query(db, null);
 }
 
 /** A batch of any number of statements (drizzle types only literal tuples): one transaction, in order. */

@@ -62,8 +62,7 @@ export function listEvents(
   orgId: string,
   page: { limit: number; type?: EventType; before?: string },
 ) {
-  const shape = { type: page.type !== undefined, before: page.before !== undefined };
-  return eventsPage(db, `${shape.type}:${shape.before}`, shape).all({
+  return eventsPage(db, { type: page.type !== undefined, before: page.before !== undefined }).all({
     orgId,
     type: page.type,
     before: page.before,

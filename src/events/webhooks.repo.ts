@@ -82,7 +82,7 @@ const endpointsPage = preparedPerShape((db, before: boolean) =>
 
 /** The org's endpoints, newest first (by id: ULIDs), at most `limit`, those older than `before`. */
 export function listEndpoints(db: Database, orgId: string, limit: number, before?: string) {
-  return endpointsPage(db, String(before !== undefined), before !== undefined).all({ orgId, before, limit });
+  return endpointsPage(db, before !== undefined).all({ orgId, before, limit });
 }
 
 /** Deletes the endpoint and its delivery log; false when the org has no such endpoint. */
@@ -213,8 +213,7 @@ const deliveriesPage = preparedPerShape((db, before: boolean) =>
 
 /** A page of an endpoint's delivery attempts, newest first, `limit + 1` rows. */
 export function listDeliveries(db: Database, endpointId: string, page: { limit: number; before?: string }) {
-  const before = page.before !== undefined;
-  return deliveriesPage(db, String(before), before).all({
+  return deliveriesPage(db, page.before !== undefined).all({
     endpointId,
     before: page.before,
     limit: page.limit + 1,

@@ -248,6 +248,6 @@ export async function listProducts(
   page: { limit: number; ascending: boolean; after?: Position },
 ): Promise<ProductRow[]> {
   const { shape, values } = pageOf(orgId, filters, page);
-  const rows = await pageQuery(db, JSON.stringify(shape), shape).all(values);
+  const rows = await pageQuery(db, shape).all(values);
   return rows.map((row) => row.products);
 }

@@ -1,23 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { db, preparedPerShape } from "../../src/db/client";
+import { db, preparedOnce, preparedPerShape } from "../../src/db/client";
 
 describe("preparedPerShape", () => {
-  it("builds a query once per shape, and anew once more than 256 shapes were kept", () => {
-    const built: string[] = [];
-    const query = preparedPerShape((_db, shape: string) => {
+  it("builds a query once per shape (its JSON), and anew once more than 256 shapes were kept", () => {
+    const built: unknown[] = [];
+    const query = preparedPerShape((_db, shape: { filter: string; after: boolean }) => {
       built.push(shape);
       return { shape };
     });
-    const first = query(db, "a", "a");
-    expect(query(db, "a", "a")).toBe(first);
-    expect(query(db, "b", "b")).toEqual({ shape: "b" });
-    expect(built).toEqual(["a", "b"]);
+    const first = query(db, { filter: "a", after: false });
+    expect(query(db, { filter: "a", after: false })).toBe(first);
+    expect(query(db, { filter: "a", after: true })).not.toBe(first);
+    expect(built).toEqual([
+      { filter: "a", after: false },
+      { filter: "a", after: true },
+    ]);
     // 254 more fill the 256 kept; the next clears them
-    for (let index = 0; index < 254; index++) query(db, `k${index}`, `k${index}`);
-    expect(query(db, "a", "a")).toBe(first);
+    for (let index = 0; index < 254; index++) query(db, { filter: `k${index}`, after: false });
+    expect(query(db, { filter: "a", after: false })).toBe(first);
     expect(built).toHaveLength(256);
-    query(db, "past", "past");
-    expect(query(db, "a", "a")).not.toBe(first);
-    expect(built.slice(-2)).toEqual(["past", "a"]);
+    query(db, { filter: "past", after: false });
+    expect(query(db, { filter: "a", after: false })).not.toBe(first);
+    expect(built.slice(-2)).toEqual([
+      { filter: "past", after: false },
+      { filter: "a", after: false },
+    ]);
+  });
+
+  it("preparedOnce builds its one query once", () => {
+    let builds = 0;
+    const query = preparedOnce(() => ({ build: ++builds }));
+    expect(query(db)).toBe(query(db));
+    expect(builds).toBe(1);
   });
 });
